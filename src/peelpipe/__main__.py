@@ -1,0 +1,5 @@
+"""`python -m peelpipe` runs the command line."""
+
+from peelpipe.cli import main
+
+raise SystemExit(main())
