@@ -1,0 +1,78 @@
+"""Checks every page family shares: truncated documents, pages of the wrong cycle, page dates."""
+
+from __future__ import annotations
+
+import re
+
+from peelpipe.config import Catalogue
+from peelpipe.models import ParsedPage, ParseIssue
+from peelpipe.parse.blocks import Block
+from peelpipe.parse.sections import Section, read_section
+from peelpipe.parse.text import is_truncated
+
+_TITLE_YEAR = re.compile(r"\bPEEL\s*:?\s*(\d{4})\b|^[A-Z][\w&,' -]+?\s(\d{4})(?:/\d{2})?\s*$", re.IGNORECASE)
+
+
+def decode(body: bytes | str) -> str:
+    """Page bytes as text: UTF-8, falling back to cp1252 for stray legacy bytes, never failing."""
+    if isinstance(body, str):
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+def unreadable(parsed: ParsedPage, reason: str, detail: str) -> ParsedPage:
+    """Mark a page as not readable, with the reason; its grades are not used."""
+    parsed.readable = False
+    parsed.observations.clear()
+    parsed.findings.clear()
+    parsed.issues.append(ParseIssue(reason, detail))
+    return parsed
+
+
+def check_document(html: str, parsed: ParsedPage) -> bool:
+    """False (and the page marked unreadable) when the document is cut off before its end."""
+    if not html.strip():
+        unreadable(parsed, "empty", "the page body is empty")
+        return False
+    if is_truncated(html):
+        unreadable(parsed, "truncated", "the HTML stops before </body></html>: the download or the page is cut off")
+        return False
+    return True
+
+
+def check_cycle(title: str | None, blocks: list[Block], cycle_year: str, parsed: ParsedPage) -> bool:
+    """False (and the page marked unreadable) when the page's title names another cycle's year."""
+    if not title:
+        return True
+    match = _TITLE_YEAR.search(title)
+    if match:
+        year = match.group(1) or match.group(2)
+        if year != cycle_year:
+            unreadable(parsed, "wrong_cycle", f"page title {title!r} is for {year}, expected PEEL {cycle_year}")
+            return False
+    return True
+
+
+def read_sections(sections: list[Section], catalogue: Catalogue, parsed: ParsedPage) -> None:
+    """Read every section into the parsed page, keeping the first observation of each area."""
+    seen: dict[str, str | None] = {}
+    for section in sections:
+        result = read_section(section, catalogue, parsed.page.cycle_id)
+        parsed.issues.extend(result.issues)
+        parsed.findings.extend(result.findings)
+        if result.last_updated and (parsed.last_updated is None or result.last_updated > parsed.last_updated):
+            parsed.last_updated = result.last_updated
+        obs = result.observation
+        if obs is None:
+            continue
+        if obs.area_id in seen:
+            if seen[obs.area_id] != obs.grade:
+                parsed.issues.append(ParseIssue("duplicate_judgement",
+                                                f"{obs.area_id} appears twice with different grades; kept the first",
+                                                obs.area_id))
+            continue
+        seen[obs.area_id] = obs.grade
+        parsed.observations.append(obs)

@@ -1,0 +1,37 @@
+"""Pillar pages of 2014–2018/19: /peel-assessments/peel-YYYY/<force>/<pillar>/.
+
+Text shape (markup unknown): title '<Force> PEEL <year>', the pillar's headline question,
+'Last updated DD/MM/YYYY', an optional grade line, a summary; then 'Questions for <Pillar>' and
+each question as a heading, an optional lone question number, an optional grade line, prose,
+and 'Areas for improvement' bullets.
+"""
+
+from __future__ import annotations
+
+from peelpipe.config import Catalogue
+from peelpipe.models import PageRef, ParsedPage
+from peelpipe.parse.blocks import html_blocks, page_title
+from peelpipe.parse.common import check_cycle, check_document, read_sections, unreadable
+from peelpipe.parse.sections import find_sections
+
+PARSER = "pillar-page"
+VERSION = "1"
+
+
+def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
+    """Judgements, findings and date of one pillar page."""
+    parsed = ParsedPage(page=page, parser=PARSER, parser_version=f"{PARSER}/{VERSION}")
+    if not check_document(html, parsed):
+        return parsed
+    blocks, tree = html_blocks(html)
+    parsed.title = page_title(tree, blocks)
+    cycle = catalogue.cycles[page.cycle_id]
+    if not check_cycle(parsed.title, blocks, cycle.year, parsed):
+        return parsed
+    sections = find_sections(blocks, catalogue, page.cycle_id, page.pillar)
+    if not any(s.area is not None for s in sections):
+        return unreadable(parsed, "not_peel_page",
+                          f"no {page.pillar} question of PEEL {cycle.label} found on the page "
+                          f"(title {parsed.title!r}): not a PEEL {page.pillar} page")
+    read_sections(sections, catalogue, parsed)
+    return parsed

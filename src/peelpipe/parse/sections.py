@@ -1,0 +1,190 @@
+"""Pillar and question sections: a heading that names a judged thing, and the blocks under it.
+
+Shared by the pillar pages (2014–2018/19) and the pillar boxes of landing pages. A section's
+grade comes from its grade label when it has one, else from the first sentence of its summary
+(as on the real Staffordshire 2017 page, where 'good' questions carry no label).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from peelpipe.config import Area, Catalogue
+from peelpipe.grades import GRADED, PENDING, UNGRADED
+from peelpipe.models import (SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue)
+from peelpipe.parse.blocks import Block
+from peelpipe.parse.text import (finding_kind, first_sentence, is_last_updated, label_of, last_updated,
+                                 looks_like_label, prose_grade, slugify)
+
+_CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand",
+                           re.IGNORECASE)
+_NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}",
+                            re.IGNORECASE)
+_QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
+
+
+@dataclass
+class Section:
+    """A heading naming a pillar or question, with the blocks that follow it."""
+
+    label: str
+    area: Area | None
+    area_id: str
+    level: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pillar: str | None,
+                  levels: tuple[str, ...] = ("pillar", "question")) -> list[Section]:
+    """Split blocks into sections at every heading that names a pillar or question of the cycle.
+
+    A heading ending in '?' that names nothing known starts an unmapped section (kept, reported).
+    """
+    sections: list[Section] = []
+    current: Section | None = None
+    for block in blocks:
+        head = _section_head(block, catalogue, cycle_id, pillar, levels)
+        if head is not None:
+            current = head
+            sections.append(current)
+        elif current is not None:
+            current.blocks.append(block)
+    return _drop_empty_duplicates(sections)
+
+
+def _section_head(block: Block, catalogue: Catalogue, cycle_id: str, pillar: str | None,
+                  levels: tuple[str, ...]) -> Section | None:
+    text = block.text.strip()
+    is_question = text.endswith("?")
+    if len(text) > 250 or not (block.is_heading or is_question):
+        return None
+    area = catalogue.match_area(text, cycle_id, pillar)
+    if area is not None and area.level in levels:
+        return Section(text, area, area.id, area.level)
+    if block.is_heading and is_question and "question" in levels and pillar:
+        return Section(text, None, f"{pillar}.{slugify(text)}", "question")
+    return None
+
+
+def _drop_empty_duplicates(sections: list[Section]) -> list[Section]:
+    """A question listed twice (contents list, then its section) keeps the section with content."""
+    kept: list[Section] = []
+    for section in sections:
+        twins = [s for s in sections if s.area_id == section.area_id]
+        if len(twins) > 1 and not _has_content(section) and any(_has_content(t) for t in twins):
+            continue
+        kept.append(section)
+    return kept
+
+
+def _has_content(section: Section) -> bool:
+    return any(len(b.text) > 3 for b in section.blocks)
+
+
+@dataclass
+class SectionResult:
+    """What one section yields."""
+
+    observation: Observation | None
+    findings: list[Finding]
+    issues: list[ParseIssue]
+    last_updated: date | None
+
+
+def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> SectionResult:
+    """Grade, status, findings and date of one section, or an issue saying why there is no grade."""
+    issues: list[ParseIssue] = []
+    blocks = section.blocks
+    updated: date | None = None
+    label_block: Block | None = None
+    odd_label: Block | None = None
+    # The head of a section: optional question number, optional 'Last updated', then a label.
+    for block in blocks[:4]:
+        if _QUESTION_NUMBER.match(block.text):
+            continue
+        if is_last_updated(block.text):
+            updated = last_updated(block.text)
+            continue
+        if label_of(block.text) is not None:
+            label_block = block
+        elif looks_like_label(block.text) and not block.tag.startswith("h"):
+            odd_label = block
+        break
+    if updated is None:
+        for block in blocks[:6]:
+            if block.text.lower().startswith("last updated"):
+                updated = last_updated(block.text)
+                break
+
+    prose_sentence = ""
+    for block in blocks:
+        if block is label_block or is_last_updated(block.text) or _QUESTION_NUMBER.match(block.text):
+            continue
+        if len(block.text) >= 25 and not block.is_heading:
+            prose_sentence = first_sentence(block.text)
+            break
+    prose = prose_grade(prose_sentence) if prose_sentence else None
+    body_text = " ".join(b.text for b in blocks[:12])
+    carried_over = bool(_CARRIED_OVER.search(body_text))
+    not_inspected = bool(_NOT_INSPECTED.search(body_text))
+    expected = catalogue.expected_status(section.area_id, cycle_id)
+    area_label = section.label.strip()
+
+    def observe(grade: str | None, status: str, source: str, evidence: str) -> Observation:
+        return Observation(area_id=section.area_id, area_label=area_label, level=section.level, grade=grade,
+                           grade_status=status, grade_source=source, evidence=evidence[:200],
+                           mapped=section.area is not None, carried_over=carried_over)
+
+    observation: Observation | None = None
+    if label_block is not None:
+        word = label_of(label_block.text)
+        assert word is not None
+        observation = observe(word.grade, word.status, SOURCE_LABEL, label_block.text)
+        if word.status == GRADED and prose and prose != word.grade:
+            issues.append(ParseIssue("label_prose_disagree",
+                                     f"label says {word.grade}, summary says {prose}: kept the label",
+                                     section.area_id, "warning"))
+    elif odd_label is not None and prose is None:
+        issues.append(ParseIssue("unknown_grade", f"grade label {odd_label.text!r} is not a known grade word",
+                                 section.area_id))
+    elif prose is not None and not (expected == UNGRADED or not_inspected):
+        observation = observe(prose, GRADED, SOURCE_PROSE, prose_sentence)
+    elif expected == UNGRADED or not_inspected:
+        observation = observe(None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
+    elif carried_over:
+        observation = observe(None, PENDING, SOURCE_CONFIG, "carried over from the previous inspection")
+        issues.append(ParseIssue("carried_over_without_grade",
+                                 "the page says the grade was carried over but shows none", section.area_id,
+                                 "warning"))
+    else:
+        severity = "error" if expected == GRADED else "warning"
+        issues.append(ParseIssue("no_grade_found", "no grade label and no grade sentence in the section",
+                                 section.area_id, severity))
+    if section.area is None:
+        issues.append(ParseIssue("unmapped_area", f"question {area_label!r} maps to no known area",
+                                 section.area_id, "warning"))
+    return SectionResult(observation, read_findings(section), issues, updated)
+
+
+def read_findings(section: Section) -> list[Finding]:
+    """Findings listed under 'Areas for improvement', 'Causes of concern' and similar headings."""
+    findings: list[Finding] = []
+    kind: str | None = None
+    saw_items = False
+    for block in section.blocks:
+        announced = finding_kind(block.text)
+        if announced is not None:
+            kind, saw_items = announced, False
+            continue
+        if kind is None:
+            continue
+        if block.tag == "li":
+            findings.append(Finding(section.area_id, kind, block.text))
+            saw_items = True
+        elif block.tag in ("p", "div", "dd") and not saw_items and len(block.text) > 20:
+            findings.append(Finding(section.area_id, kind, block.text))
+        else:
+            kind = None
+    return findings

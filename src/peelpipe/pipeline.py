@@ -1,0 +1,165 @@
+"""The pipeline as plain functions: plan, fetch, parse, build, publish. No Prefect here.
+
+The Prefect flows in flows/ call these same steps as coarse tasks; tests and benchmarks call
+them directly. Fetching goes through one polite client; parsing reads bodies back from the raw
+archive so that any page can be re-parsed without the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from peelpipe.config import Catalogue
+from peelpipe.fetch import Fetcher, RawArchive
+from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
+from peelpipe.parse import parse_page, parser_for, parser_version_for
+from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
+from peelpipe.warehouse import Warehouse
+
+log = logging.getLogger("peelpipe")
+Progress = Callable[[int, int, PageRef, str], None]
+
+
+def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterable[str]) -> list[PageRef]:
+    """Every page of the given cycles and forces, in a stable order (cycle, force, page)."""
+    refs: list[PageRef] = []
+    forces = list(force_ids)
+    for cycle_id in cycle_ids:
+        cycle = catalogue.cycles[cycle_id]
+        for force_id in forces:
+            for template in cycle.pages:
+                path = template.path.format(slug=force_id, segment=cycle.segment)
+                refs.append(PageRef(force_id=force_id, cycle_id=cycle_id, kind=template.kind, pillar=template.pillar,
+                                    path=path, url=urljoin(catalogue.settings.base_url.rstrip("/") + "/", path.lstrip("/"))))
+    return refs
+
+
+def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Split cycles into those whose page families peelpipe can parse and those it cannot yet."""
+    ok, skipped = [], []
+    for cycle_id in cycle_ids:
+        cycle = catalogue.cycles[cycle_id]
+        probe = PageRef("probe", cycle_id, cycle.pages[0].kind, cycle.pages[0].pillar, "/", "/") if cycle.pages else None
+        (ok if probe and parser_for(probe, catalogue) else skipped).append(cycle_id)
+    return ok, skipped
+
+
+def open_warehouse(catalogue: Catalogue) -> Warehouse:
+    """The configured warehouse."""
+    return Warehouse(Path(catalogue.settings.warehouse), keep_snapshots=catalogue.settings.keep_snapshots)
+
+
+def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Warehouse,
+                    previous_pages: dict[str, dict[str, Any]], progress: Progress | None = None,
+                    fetcher: Fetcher | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Fetch each page (conditionally) and parse what changed. Raises SiteRefusedError on a 403."""
+    archive = RawArchive(warehouse.root / "raw")
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(catalogue.settings, archive)
+    outcomes: list[PageOutcome] = []
+    try:
+        for number, ref in enumerate(refs, start=1):
+            result = fetcher.fetch(ref.url)
+            outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
+            if progress:
+                progress(number, len(refs), ref, result.outcome)
+    finally:
+        stats = fetcher.stats
+        if own:
+            fetcher.close()
+    return outcomes, {"requests": stats.requests, "not_modified": stats.not_modified,
+                      "bytes_downloaded": stats.bytes_downloaded}
+
+
+def read_page(catalogue: Catalogue, ref: PageRef, result: FetchResult, archive: RawArchive,
+              previous: dict[str, Any] | None) -> PageOutcome:
+    """Parse a fetched page, or reuse the previous parse when its content and parser are unchanged."""
+    if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
+        return PageOutcome(ref, result)
+    if (previous is not None and previous.get("content_sha256") == result.sha256
+            and previous.get("parser_version") == parser_version_for(ref, catalogue)
+            and previous.get("status") in ("parsed", "unreadable")):
+        return PageOutcome(ref, result, reused=True)
+    return PageOutcome(ref, result, parse_page(archive.get(result.sha256), ref, catalogue))
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for people and for the run summary artifact."""
+
+    run_id: str
+    mode: str
+    snapshot_id: str | None
+    warehouse: str
+    pages_planned: int
+    stats: dict[str, int]
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+    skipped_cycles: list[str] = field(default_factory=list)
+    alerts: dict[str, int] = field(default_factory=dict)
+
+
+def outcome_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
+    """Counters for the runs table and the summary."""
+    return {**fetch_stats,
+            "pages_parsed": sum(1 for o in outcomes if o.parsed is not None and o.parsed.readable),
+            "pages_reused": sum(1 for o in outcomes if o.reused),
+            "pages_unreadable": sum(1 for o in outcomes if o.parsed is not None and not o.parsed.readable),
+            "pages_failed": sum(1 for o in outcomes if o.fetch.outcome in ("failed", "disallowed")),
+            "pages_not_found": sum(1 for o in outcomes if o.fetch.outcome == "not_found")}
+
+
+def new_run(mode: str, scope: str, announce: bool) -> RunInfo:
+    """A run id and start time."""
+    now = datetime.now(timezone.utc)
+    return RunInfo(run_id=f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}", mode=mode, started_at=now, scope=scope,
+                   announce=announce)
+
+
+def build_and_publish(catalogue: Catalogue, warehouse: Warehouse, outcomes: list[PageOutcome], run: RunInfo,
+                      deliver: Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]] | None = None,
+                      ) -> RunSummary:
+    """Merge this run into the current snapshot, deliver alerts if asked, publish atomically."""
+    previous = warehouse.read_all()
+    now = datetime.now(timezone.utc)
+    tables = build_tables(previous, outcomes, catalogue, run, now)
+    alert_counts = deliver(tables, run) if deliver else {}
+    manifest = warehouse.publish(tables, run.run_id)
+    return RunSummary(run_id=run.run_id, mode=run.mode, snapshot_id=manifest["snapshot_id"],
+                      warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
+                      changes=[c for c in tables["changes"] if c["run_id"] == run.run_id],
+                      issues=[i for i in tables["parse_issues"] if i["seen_at"] == now],
+                      tables={k: v["rows"] for k, v in manifest["tables"].items()}, alerts=alert_counts)
+
+
+def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], *, mode: str = "backfill",
+                 announce: bool = False, progress: Progress | None = None,
+                 deliver: Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]] | None = None,
+                 ) -> RunSummary:
+    """One whole run without Prefect: plan, fetch, parse, build, publish, under the writer lock."""
+    warehouse = open_warehouse(catalogue)
+    cycles, skipped = parseable_cycles(catalogue, cycle_ids)
+    refs = plan_pages(catalogue, cycles, force_ids)
+    run = new_run(mode, scope_text(cycles, force_ids, catalogue), announce)
+    with warehouse.lock(f"peelpipe {mode}"):
+        previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
+        outcomes, fetch_stats = fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress)
+        run.stats = outcome_stats(outcomes, fetch_stats)
+        summary = build_and_publish(catalogue, warehouse, outcomes, run, deliver)
+    summary.skipped_cycles = skipped
+    return summary
+
+
+def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue) -> str:
+    """A short description of a run's scope."""
+    cycles = "all cycles" if set(cycle_ids) >= set(catalogue.cycles) else "cycles " + ",".join(cycle_ids)
+    forces = "all forces" if set(force_ids) >= set(catalogue.forces) else "forces " + ",".join(force_ids)
+    return f"{cycles}; {forces}"

@@ -1,0 +1,261 @@
+"""Build the next snapshot's tables from the previous snapshot and this run's pages. Pure.
+
+Merge rules, so that nothing is lost: pages this run did not reach, could not fetch, or could
+not read keep their previous rows; a page answered 404 loses its rows (the site withdrew it);
+a page that parsed keeps, for an area whose grade it could not read this time, the previous
+observation of that area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from peelpipe.config import Catalogue
+from peelpipe.grades import GRADED, PENDING, grade_rank
+from peelpipe.models import (DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, SOURCE_CARRIED_OVER, FetchResult,
+                             PageRef, ParsedPage)
+from peelpipe.transform.changes import detect_changes
+
+Rows = list[dict[str, Any]]
+
+_SOURCE_ORDER = {"label": 0, "prose": 1, "headline": 2, "config": 3, "carried_over": 4}
+_KIND_ORDER = {"pillar": 0, "report": 0, "landing": 1}
+
+
+@dataclass
+class PageOutcome:
+    """A page of this run: how the fetch went and, when it was read, what it said."""
+
+    page: PageRef
+    fetch: FetchResult
+    parsed: ParsedPage | None = None
+    reused: bool = False  # content unchanged since the last run: previous rows kept, not re-parsed
+
+
+@dataclass
+class RunInfo:
+    """Facts about the run that the tables record."""
+
+    run_id: str
+    mode: str
+    started_at: datetime
+    scope: str
+    announce: bool
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalogue: Catalogue, run: RunInfo,
+                 now: datetime) -> dict[str, Rows]:
+    """All tables of the next snapshot (alerts and runs as before plus this run)."""
+    pages = {r["source_url"]: dict(r) for r in previous.get("pages", [])}
+    observations = {(r["source_url"], r["area_id"]): dict(r) for r in previous.get("observations", [])}
+    # pages_disagree issues are recomputed from all observations below, so none is carried over.
+    previous_issues = [r for r in previous.get("parse_issues", []) if r["reason"] != "pages_disagree"]
+    issues: Rows = []  # issues of the pages this run touched
+    findings = {r["finding_id"]: dict(r) for r in previous.get("findings", [])}
+    touched: set[str] = set()
+
+    for outcome in outcomes:
+        url = outcome.page.url
+        touched.add(url)
+        row = pages.get(url) or _page_row(outcome.page)
+        pages[url] = row
+        fetch = outcome.fetch
+        row["http_status"] = fetch.status
+        row["fetched_at"] = fetch.fetched_at or now
+        if fetch.outcome == NOT_FOUND:
+            row.update(status="not_found", content_sha256=None)
+            for key in [k for k in observations if k[0] == url]:
+                del observations[key]
+            findings = {k: v for k, v in findings.items() if v["source_url"] != url}
+            continue
+        if fetch.outcome in (FAILED, DISALLOWED):
+            if row.get("status") not in ("parsed",):
+                row["status"] = "failed" if fetch.outcome == FAILED else "disallowed"
+            issues.extend(r for r in previous_issues if r["source_url"] == url and r["reason"] != "fetch_failed")
+            issues.append(_issue(outcome.page, None, "error", "fetch_failed" if fetch.outcome == FAILED else
+                                 "robots_disallowed", fetch.error or fetch.outcome, None, now))
+            continue
+        if fetch.outcome not in (FETCHED, NOT_MODIFIED):
+            continue
+        if row.get("content_sha256") != fetch.sha256:
+            row["changed_at"] = now
+        row["content_sha256"] = fetch.sha256
+        if outcome.reused:
+            for key, obs in observations.items():
+                if key[0] == url:
+                    obs["last_seen_at"] = now
+            issues.extend(r for r in previous_issues if r["source_url"] == url)
+            continue
+        parsed = outcome.parsed
+        assert parsed is not None
+        row.update(parser_version=parsed.parser_version, title=parsed.title, last_updated=parsed.last_updated,
+                   facts=json.dumps(parsed.facts, sort_keys=True) if parsed.facts else None)
+        for issue in parsed.issues:
+            issues.append(_issue(outcome.page, issue.area_id, issue.severity, issue.reason, issue.detail,
+                                 fetch.sha256, now))
+        if not parsed.readable:
+            row["status"] = "unreadable"
+            continue
+        row["status"] = "parsed"
+        unreadable_areas = {i.area_id for i in parsed.issues if i.area_id and i.severity == "error"}
+        new_obs = {}
+        for obs in parsed.observations:
+            old = observations.get((url, obs.area_id))
+            same = old is not None and old["grade"] == obs.grade and old["grade_status"] == obs.grade_status
+            new_obs[(url, obs.area_id)] = {
+                "force_id": outcome.page.force_id, "cycle_id": outcome.page.cycle_id, "area_id": obs.area_id,
+                "area_label": obs.area_label, "level": obs.level, "grade": obs.grade,
+                "grade_status": obs.grade_status, "grade_source": obs.grade_source, "page_kind": outcome.page.kind,
+                "source_url": url, "content_sha256": fetch.sha256, "parser_version": parsed.parser_version,
+                "last_updated": parsed.last_updated, "mapped": obs.mapped, "carried_over": obs.carried_over,
+                "evidence": obs.evidence, "first_seen_at": old["first_seen_at"] if same else now,
+                "last_seen_at": now}
+        for key in [k for k in observations if k[0] == url]:
+            if key in new_obs or key[1] not in unreadable_areas:
+                observations.pop(key)
+        observations.update(new_obs)
+        findings = {k: v for k, v in findings.items() if v["source_url"] != url}
+        for finding in parsed.findings:
+            fid = hashlib.sha256("\x1f".join((outcome.page.force_id, outcome.page.cycle_id, finding.area_id,
+                                              finding.kind, finding.text)).encode()).hexdigest()[:20]
+            old_finding = next((r for r in previous.get("findings", []) if r["finding_id"] == fid), None)
+            findings[fid] = {"finding_id": fid, "force_id": outcome.page.force_id, "cycle_id": outcome.page.cycle_id,
+                             "area_id": finding.area_id, "kind": finding.kind, "text": finding.text,
+                             "source_url": url,
+                             "first_seen_at": old_finding["first_seen_at"] if old_finding else now}
+
+    # Issues of pages touched this run are replaced by this run's; others stay as they were.
+    issues.extend(r for r in previous_issues if r["source_url"] not in touched)
+    judgements, conflict_issues = resolve_judgements(list(observations.values()), previous.get("judgements", []),
+                                                     catalogue, now)
+    issues.extend(conflict_issues)
+    assessments = build_assessments(pages, judgements, catalogue)
+    known = {r["change_id"] for r in previous.get("changes", [])}
+    new_changes = detect_changes(previous.get("judgements", []), judgements, catalogue, now=now, run_id=run.run_id,
+                                 announce=run.announce, known_ids=known)
+    run_row = {"run_id": run.run_id, "mode": run.mode, "started_at": run.started_at, "finished_at": now,
+               "scope": run.scope, "changes": len(new_changes),
+               "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
+                                                         for i in issues) else "completed",
+               **{k: run.stats.get(k, 0) for k in ("requests", "not_modified", "bytes_downloaded", "pages_parsed",
+                                                    "pages_reused", "pages_unreadable", "pages_failed")}}
+    return {
+        "forces": force_rows(catalogue),
+        "cycles": cycle_rows(catalogue),
+        "pages": sorted(pages.values(), key=lambda r: r["source_url"]),
+        "observations": sorted(observations.values(), key=lambda r: (r["source_url"], r["area_id"])),
+        "judgements": judgements,
+        "assessments": assessments,
+        "findings": sorted(findings.values(), key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"])),
+        "parse_issues": sorted(issues, key=lambda r: (r["source_url"], r["reason"], r.get("area_id") or "")),
+        "changes": list(previous.get("changes", [])) + new_changes,
+        "alerts": list(previous.get("alerts", [])),
+        "runs": list(previous.get("runs", [])) + [run_row],
+    }
+
+
+def _page_row(page: PageRef) -> dict[str, Any]:
+    return {"source_url": page.url, "force_id": page.force_id, "cycle_id": page.cycle_id, "page_kind": page.kind,
+            "pillar": page.pillar, "status": "failed", "http_status": None, "content_sha256": None,
+            "parser_version": None, "title": None, "last_updated": None, "fetched_at": None, "changed_at": None,
+            "facts": None}
+
+
+def _issue(page: PageRef, area_id: str | None, severity: str, reason: str, detail: str, sha: str | None,
+           now: datetime) -> dict[str, Any]:
+    return {"force_id": page.force_id, "cycle_id": page.cycle_id, "area_id": area_id, "source_url": page.url,
+            "page_kind": page.kind, "severity": severity, "reason": reason, "detail": detail,
+            "content_sha256": sha, "seen_at": now}
+
+
+def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
+                       now: datetime) -> tuple[Rows, Rows]:
+    """One judgement per force, cycle and area from all pages stating it; disagreements flagged."""
+    groups: dict[tuple[str, str, str], Rows] = {}
+    for obs in observations:
+        groups.setdefault((obs["force_id"], obs["cycle_id"], obs["area_id"]), []).append(obs)
+    before = {(r["force_id"], r["cycle_id"], r["area_id"]): r for r in previous}
+    judgements: Rows = []
+    issues: Rows = []
+    for key in sorted(groups):
+        group = sorted(groups[key], key=lambda o: (_KIND_ORDER.get(o["page_kind"], 2),
+                                                    _SOURCE_ORDER.get(o["grade_source"], 9), o["source_url"]))
+        chosen = group[0]
+        states = {(o["grade"], o["grade_status"]) for o in group}
+        conflict = len(states) > 1
+        detail = None
+        if conflict:
+            detail = "; ".join(f"{o['page_kind']} page ({o['grade_source']}): {o['grade'] or o['grade_status']}"
+                               for o in group)
+            issues.append({"force_id": key[0], "cycle_id": key[1], "area_id": key[2], "source_url": chosen["source_url"],
+                           "page_kind": chosen["page_kind"], "severity": "warning", "reason": "pages_disagree",
+                           "detail": f"{detail}; kept the {chosen['page_kind']} page's", "content_sha256": None,
+                           "seen_at": now})
+        grade, status, source = chosen["grade"], chosen["grade_status"], chosen["grade_source"]
+        if chosen["carried_over"] and status == PENDING:
+            spec = catalogue.cycles.get(key[1])
+            earlier = groups.get((key[0], spec.previous, key[2])) if spec and spec.previous else None
+            earlier_graded = [o for o in earlier or [] if o["grade_status"] == GRADED]
+            if not earlier_graded:
+                continue  # the page points at a grade peelpipe does not hold: an issue is already recorded
+            grade, status, source = earlier_graded[0]["grade"], GRADED, SOURCE_CARRIED_OVER
+        old = before.get(key)
+        same = old is not None and old["grade"] == grade and old["grade_status"] == status
+        scale = catalogue.cycles[key[1]].scale if key[1] in catalogue.cycles else ()
+        judgements.append({
+            "force_id": key[0], "cycle_id": key[1], "area_id": key[2], "area_label": chosen["area_label"],
+            "level": chosen["level"], "grade": grade, "grade_rank": grade_rank(grade, scale),
+            "grade_status": status, "grade_source": source, "source_url": chosen["source_url"],
+            "content_sha256": chosen["content_sha256"], "parser_version": chosen["parser_version"],
+            "first_seen_at": old["first_seen_at"] if same else min(o["first_seen_at"] for o in group),
+            "last_seen_at": max(o["last_seen_at"] for o in group), "last_updated": chosen["last_updated"],
+            "mapped": chosen["mapped"], "observations": len(group), "conflict": conflict, "conflict_detail": detail})
+    return judgements, issues
+
+
+def build_assessments(pages: dict[str, dict[str, Any]], judgements: Rows, catalogue: Catalogue) -> Rows:
+    """One row per force and cycle with at least one page found."""
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in pages.values():
+        if row["status"] in ("parsed", "unreadable"):
+            by_key.setdefault((row["force_id"], row["cycle_id"]), []).append(row)
+    rows: Rows = []
+    for (force, cycle), found in sorted(by_key.items()):
+        spec = catalogue.cycles.get(cycle)
+        landing = next((p for p in found if p["page_kind"] in ("landing", "report")), None)
+        mine = [j for j in judgements if j["force_id"] == force and j["cycle_id"] == cycle]
+        pillars = [j for j in mine if j["level"] in ("pillar", "area") and catalogue.expected_status(
+            j["area_id"], cycle) == GRADED]
+        if any(j["grade_status"] == PENDING for j in pillars):
+            status = "in_progress"
+        elif pillars and all(j["grade_status"] == GRADED for j in pillars) and len(found) == len(spec.pages if spec else ()):
+            status = "complete"
+        else:
+            status = "partial"
+        facts = json.loads(landing["facts"]) if landing and landing.get("facts") else {}
+        dates = [p["last_updated"] for p in found if p.get("last_updated")]
+        rows.append({"force_id": force, "cycle_id": cycle,
+                     "source_url": (landing or sorted(found, key=lambda p: p["source_url"])[0])["source_url"],
+                     "published_on": None, "last_updated": max(dates) if dates else None, "status": status,
+                     "pages_found": len(found), "pages_expected": len(spec.pages) if spec else 0,
+                     "graded": sum(1 for j in mine if j["grade_status"] == GRADED), "tranche": facts.get("tranche")})
+    return rows
+
+
+def force_rows(catalogue: Catalogue) -> Rows:
+    """The forces table from configuration."""
+    return [{"force_id": f.id, "name": f.name, "country": f.country, "region": f.region,
+             "aliases": ",".join((*f.aliases, *f.welsh_slugs)) or None} for f in catalogue.forces.values()]
+
+
+def cycle_rows(catalogue: Catalogue) -> Rows:
+    """The cycles table from configuration."""
+    return [{"cycle_id": c.id, "label": c.label, "family": c.family, "scale_size": len(c.scale),
+             "scale": ",".join(c.scale), "previous_cycle_id": c.previous,
+             "comparable_with_previous": c.comparable_with_previous, "status": c.status}
+            for c in catalogue.cycles.values()]
