@@ -16,11 +16,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset({
     "p", "li", "dt", "dd", "td", "th", "caption", "div", "section", "article", "aside", "main",
-    "header", "blockquote", "figcaption", "summary", "details", "ul", "ol", "dl", "table", "tr",
+    "header", "blockquote", "figcaption", "summary", "details", "button", "ul", "ol", "dl", "table", "tr",
     "tbody", "thead", "form", "fieldset", "legend", "address", "pre", "figure", "body", "label",
 })
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "nav",
-                     "button", "select", "input", "textarea", "object", "canvas", "footer"})
+                     "select", "input", "textarea", "object", "canvas", "footer"})
 _SPACE = re.compile(r"[\s\u00a0\u200b]+")
 
 
@@ -67,8 +67,11 @@ def _walk(node: LexborNode, tag: str, out: list[Block]) -> None:
                 parts.append(value)
             elif name in SKIPPED or name == "-comment":
                 continue
-            elif name in BLOCKS:
+            elif name in BLOCKS or sub.attributes.get("role") == "heading":
                 flush()
+                if sub.attributes.get("role") == "heading":
+                    level = sub.attributes.get("aria-level") or "3"
+                    name = f"h{level}" if level in "123456" else "h3"
                 _walk(sub, name, out)
             elif name == "img":
                 alt = (sub.attributes.get("alt") or "").strip()

@@ -23,6 +23,10 @@ _CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last 
 _NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}",
                             re.IGNORECASE)
 _QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
+_CAPTIONS = frozenset({"our judgement", "our judgment", "judgement", "judgment", "grade", "our grade", "rating",
+                       "overall grade", "overall judgement", "overall judgment"})
+_QUESTION_START = re.compile(r"^(?:how|to what extent|what|does|do|is|are|has)\b", re.IGNORECASE)
+_HEADING_LIKE = frozenset({"div", "button", "dt", "summary", "strong", "td", "th"})
 
 
 @dataclass
@@ -63,7 +67,9 @@ def _section_head(block: Block, catalogue: Catalogue, cycle_id: str, pillar: str
     area = catalogue.match_area(text, cycle_id, pillar)
     if area is not None and area.level in levels:
         return Section(text, area, area.id, area.level)
-    if block.is_heading and is_question and "question" in levels and pillar:
+    heading_like = block.is_heading or (block.tag in _HEADING_LIKE and len(text) < 200
+                                         and _QUESTION_START.match(text) is not None)
+    if heading_like and is_question and "question" in levels and pillar:
         return Section(text, None, f"{pillar}.{slugify(text)}", "question")
     return None
 
@@ -101,8 +107,8 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     label_block: Block | None = None
     odd_label: Block | None = None
     # The head of a section: optional question number, optional 'Last updated', then a label.
-    for block in blocks[:4]:
-        if _QUESTION_NUMBER.match(block.text):
+    for block in blocks[:5]:
+        if _QUESTION_NUMBER.match(block.text) or block.text.lower().strip(" :") in _CAPTIONS:
             continue
         if is_last_updated(block.text):
             updated = last_updated(block.text)

@@ -1,0 +1,39 @@
+"""Shared test set-up: project-local Prefect state, the catalogue, fixture loading."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Prefect, when a test imports it, keeps its state in a throwaway home and stays quiet and offline.
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect-home" / "tests"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ["PEELPIPE_CONFIG_DIR"] = str(ROOT / "config")
+for name in list(os.environ):
+    if name.startswith("PEELPIPE_") and name != "PEELPIPE_CONFIG_DIR":
+        del os.environ[name]
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The project's configuration."""
+    from peelpipe.config import load
+
+    return load()
+
+
+def page_ref(force: str, cycle: str, kind: str, pillar: str | None, path: str = "/"):
+    """A PageRef for parser tests."""
+    from peelpipe.models import PageRef
+
+    return PageRef(force, cycle, kind, pillar, path, "https://hmicfrs.justiceinspectorates.gov.uk" + path)
