@@ -18,6 +18,7 @@ from peelpipe.errors import ConfigError
 from peelpipe.grades import normalise_phrase
 
 FAMILIES = ("pillar", "area")
+CANONICAL_BASE = "https://hmicfrs.justiceinspectorates.gov.uk"  # source_url of every page, whatever mirror served it
 PAGE_KINDS = ("landing", "pillar", "report")
 
 

@@ -29,7 +29,8 @@ class PageRef:
     kind: str  # "landing" or "pillar"
     pillar: str | None
     path: str  # site path, e.g. /peel-assessments/peel-2017/staffordshire/effectiveness/
-    url: str  # absolute URL against the configured base
+    url: str  # canonical URL on the live site: the page's identity (source_url) whatever mirror served it
+    fetch_url: str = ""  # where this run fetches it: the configured base URL + path
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from peelpipe.config import Catalogue
+from peelpipe.config import CANONICAL_BASE, Catalogue
 from peelpipe.fetch import Fetcher, RawArchive
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page, parser_for, parser_version_for
@@ -37,8 +37,13 @@ def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterab
             for template in cycle.pages:
                 path = template.path.format(slug=force_id, segment=cycle.segment)
                 refs.append(PageRef(force_id=force_id, cycle_id=cycle_id, kind=template.kind, pillar=template.pillar,
-                                    path=path, url=urljoin(catalogue.settings.base_url.rstrip("/") + "/", path.lstrip("/"))))
+                                    path=path, url=_join(CANONICAL_BASE, path),
+                                    fetch_url=_join(catalogue.settings.base_url, path)))
     return refs
+
+
+def _join(base: str, path: str) -> str:
+    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
 
 
 def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -66,7 +71,7 @@ def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Wareho
     outcomes: list[PageOutcome] = []
     try:
         for number, ref in enumerate(refs, start=1):
-            result = fetcher.fetch(ref.url)
+            result = fetcher.fetch(ref.fetch_url)
             outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
             if progress:
                 progress(number, len(refs), ref, result.outcome)
@@ -163,3 +168,65 @@ def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue)
     cycles = "all cycles" if set(cycle_ids) >= set(catalogue.cycles) else "cycles " + ",".join(cycle_ids)
     forces = "all forces" if set(force_ids) >= set(catalogue.forces) else "forces " + ",".join(force_ids)
     return f"{cycles}; {forces}"
+
+
+def alert_step(catalogue: Catalogue, warehouse: Warehouse) -> Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]]:
+    """The delivery step of a run: the Markdown digest beside the warehouse, then each Apprise channel."""
+    from peelpipe.alerts import deliver_alerts, write_digest
+
+    def deliver(tables: dict[str, list[dict[str, Any]]], run: RunInfo) -> dict[str, int]:
+        now = datetime.now(timezone.utc)
+        new = [c for c in tables["changes"] if c["run_id"] == run.run_id]
+        counts = {"digest": 0, "sent": 0, "failed": 0}
+        if catalogue.settings.digest and new:
+            path = write_digest(warehouse.root / "digests", run.run_id, new)
+            counts["digest"] = 1
+            tables["alerts"].extend({"change_id": c["change_id"], "channel": f"digest:{path.name}", "status": "sent",
+                                     "sent_at": now, "error": None} for c in new if c["announce"])
+        rows = deliver_alerts(tables["changes"], tables["alerts"], catalogue.settings.alert_urls, now)
+        tables["alerts"].extend(rows)
+        counts["sent"] = sum(1 for r in rows if r["status"] == "sent")
+        counts["failed"] = sum(1 for r in rows if r["status"] == "failed")
+        return counts
+
+    return deliver
+
+
+def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef]) -> list[PageOutcome]:
+    """Outcomes for planned pages from the raw archive alone: the latest body stored for each path."""
+    from urllib.parse import urlsplit
+
+    archive = RawArchive(warehouse.root / "raw")
+    by_path: dict[str, str] = {}
+    for url, sha in archive.latest_bodies().items():
+        by_path[urlsplit(url).path.rstrip("/") + "/"] = sha
+    outcomes = []
+    for ref in refs:
+        sha = by_path.get(ref.path.rstrip("/") + "/")
+        if sha is None:
+            continue
+        result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=sha,
+                             fetched_at=datetime.now(timezone.utc))
+        outcomes.append(PageOutcome(ref, result, parse_page(archive.get(sha), ref, catalogue)))
+    return outcomes
+
+
+def replay(catalogue: Catalogue) -> RunSummary:
+    """Rebuild judgements, findings and issues from the raw archive with no network; history is kept."""
+    warehouse = open_warehouse(catalogue)
+    cycles, skipped = parseable_cycles(catalogue, list(catalogue.cycles))
+    refs = plan_pages(catalogue, cycles, list(catalogue.forces))
+    run = new_run("replay", "raw archive", announce=False)
+    with warehouse.lock("peelpipe replay"):
+        outcomes = replay_outcomes(catalogue, warehouse, refs)
+        run.stats = outcome_stats(outcomes, {})
+        current = warehouse.read_all()
+        now = datetime.now(timezone.utc)
+        tables = build_tables(current, outcomes, catalogue, run, now)
+        # A rebuild is not news: keep the change history as it was, with no changes from this run.
+        tables["changes"] = current["changes"]
+        tables["runs"][-1]["changes"] = 0
+        manifest = warehouse.publish(tables, run.run_id)
+    return RunSummary(run_id=run.run_id, mode="replay", snapshot_id=manifest["snapshot_id"],
+                      warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
+                      tables={k: v["rows"] for k, v in manifest["tables"].items()}, skipped_cycles=skipped)

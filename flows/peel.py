@@ -1,0 +1,88 @@
+"""Prefect flows: the scheduled refresh and the backfill over explicit cycles and forces.
+
+Tasks are coarse (one per cycle for fetch+parse, one to build and publish): Prefect costs
+milliseconds per task run and a page per task would swamp it. Fetch tasks run one after another
+so the site only ever sees one connection from us.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from peelpipe import pipeline
+from peelpipe.config import Catalogue, load
+from peelpipe.errors import PeelpipeError
+from peelpipe.report import run_summary_text
+from peelpipe.transform.build import PageOutcome, RunInfo
+
+
+def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a task only for errors that may pass (network trouble), never for a 403 or bad config."""
+    try:
+        state.result()
+    except PeelpipeError as exc:
+        return exc.transient
+    except Exception:
+        return True
+    return False
+
+
+@task(name="fetch-and-parse-cycle", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
+      retry_condition_fn=_retry_transient)
+def fetch_and_parse_cycle(catalogue: Catalogue, cycle_id: str, force_ids: list[str],
+                          previous_pages: dict[str, dict[str, Any]]) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Fetch (conditionally) and parse every page of one cycle for the given forces."""
+    warehouse = pipeline.open_warehouse(catalogue)
+    refs = pipeline.plan_pages(catalogue, [cycle_id], force_ids)
+    return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages)
+
+
+@task(name="build-and-publish", cache_policy=NO_CACHE)
+def build_and_publish(catalogue: Catalogue, outcomes: list[PageOutcome], run: RunInfo,
+                      alerts: bool) -> pipeline.RunSummary:
+    """Merge into the current snapshot, detect changes, deliver alerts if due, publish atomically."""
+    warehouse = pipeline.open_warehouse(catalogue)
+    deliver = pipeline.alert_step(catalogue, warehouse) if alerts else None
+    return pipeline.build_and_publish(catalogue, warehouse, outcomes, run, deliver)
+
+
+def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str, announce: bool,
+         deliver: bool) -> dict[str, Any]:
+    warehouse = pipeline.open_warehouse(catalogue)
+    cycles, skipped = pipeline.parseable_cycles(catalogue, cycle_ids)
+    run = pipeline.new_run(mode, pipeline.scope_text(cycles, force_ids, catalogue), announce)
+    with warehouse.lock(f"peelpipe {mode} (Prefect flow)"):
+        previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
+        outcomes: list[PageOutcome] = []
+        totals: dict[str, int] = {}
+        for cycle_id in cycles:
+            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages)
+            outcomes.extend(cycle_outcomes)
+            for key, value in stats.items():
+                totals[key] = totals.get(key, 0) + value
+        run.stats = pipeline.outcome_stats(outcomes, totals)
+        summary = build_and_publish(catalogue, outcomes, run, deliver)
+    summary.skipped_cycles = skipped
+    text = run_summary_text(summary, catalogue)
+    create_markdown_artifact(key="peel-run-summary", markdown=f"```\n{text}\n```",
+                             description=f"peelpipe {mode} summary")
+    return {"summary": summary, "text": text}
+
+
+@flow(name="peel-backfill", log_prints=False)
+def backfill_flow(cycles: str = "all", forces: str = "all", alerts: bool = False,
+                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fetch, parse and publish an explicit scope. Records changes; alerts only when asked."""
+    catalogue = load(settings)
+    return _run(catalogue, catalogue.cycle_ids(cycles), catalogue.force_ids(forces), "backfill", alerts, alerts)
+
+
+@flow(name="peel-refresh", log_prints=False)
+def refresh_flow(settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The scheduled run: every cycle and force, conditional requests, changes announced and delivered."""
+    catalogue = load(settings)
+    return _run(catalogue, list(catalogue.cycles), list(catalogue.forces), "run", True, True)

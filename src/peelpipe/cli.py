@@ -1,0 +1,279 @@
+"""The peelpipe command line: thin wiring over the library and the Prefect flows.
+
+Every command takes --warehouse and --base-url; errors are one line on stderr and a non-zero exit.
+Prefect is imported only by the commands that run flows, so `peelpipe --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from peelpipe import __version__
+from peelpipe.errors import ConfigError, PeelpipeError
+
+EXAMPLES = {
+    "backfill": "examples:\n  peelpipe backfill --cycles 2017,2018-19 --forces staffordshire\n  peelpipe backfill --cycles all --forces all",
+    "run": "examples:\n  peelpipe run\n  PEELPIPE_ALERT_URLS='json://localhost:8080/peel' peelpipe run",
+    "serve": "examples:\n  prefect server start --background && export PREFECT_API_URL=http://127.0.0.1:4200/api\n  peelpipe serve --cron '0 6 * * *'",
+    "changes": "examples:\n  peelpipe changes --since 2026-01-01 --format markdown\n  peelpipe changes --force staffordshire --format json",
+    "status": "examples:\n  peelpipe status\n  peelpipe status --json",
+    "replay": "examples:\n  peelpipe replay --warehouse warehouse/",
+    "demo": "examples:\n  peelpipe demo\n  peelpipe demo --warehouse /tmp/peel-demo",
+}
+
+
+def _settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "warehouse", None):
+        overrides["warehouse"] = args.warehouse
+    if getattr(args, "base_url", None):
+        overrides["base_url"] = args.base_url
+    if getattr(args, "delay", None) is not None:
+        overrides["request_delay"] = args.delay
+    return overrides
+
+
+def _catalogue(args: argparse.Namespace):  # noqa: ANN202 - Catalogue, imported lazily
+    from peelpipe.config import load
+
+    return load(_settings_overrides(args))
+
+
+def prefect_environment(prefect_home: str) -> None:
+    """Quiet, offline, project-local Prefect settings; a user's own PREFECT_* variables win."""
+    home = Path(prefect_home).resolve()
+    defaults = {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+        "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": "2",
+        "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(home / "storage"),
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+
+
+def _progress(quiet: bool):  # noqa: ANN202
+    if quiet:
+        return None
+    tty = sys.stderr.isatty()
+
+    def show(number: int, total: int, ref: Any, outcome: str) -> None:
+        if tty:
+            print(f"\r  [{number}/{total}] {ref.cycle_id} {ref.force_id} {ref.kind} {ref.pillar or ''}: {outcome}".ljust(90),
+                  end="" if number < total else "\n", file=sys.stderr, flush=True)
+        elif number % 50 == 0 or number == total:
+            print(f"  {number}/{total} pages", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _execute(args: argparse.Namespace, mode: str) -> Any:
+    """Run a backfill or scheduled run, through Prefect unless --no-prefect."""
+    from peelpipe import pipeline
+
+    catalogue = _catalogue(args)
+    if mode == "run":
+        cycles, forces, announce = list(catalogue.cycles), list(catalogue.forces), True
+    else:
+        cycles, forces, announce = catalogue.cycle_ids(args.cycles), catalogue.force_ids(args.forces), args.alerts
+    if getattr(args, "no_prefect", False):
+        deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
+        summary = pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
+                                        progress=_progress(args.quiet), deliver=deliver)
+    else:
+        prefect_environment(catalogue.settings.prefect_home)
+        from flows.peel import backfill_flow, refresh_flow
+
+        overrides = _settings_overrides(args)
+        if mode == "run":
+            result = refresh_flow(settings=overrides)
+        else:
+            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides)
+        summary = result["summary"]
+    return catalogue, summary
+
+
+def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> None:
+    from peelpipe.pipeline import open_warehouse
+    from peelpipe.report import run_summary_text
+
+    if args.json:
+        print(json.dumps({"run_id": summary.run_id, "snapshot_id": summary.snapshot_id, "stats": summary.stats,
+                          "changes": len(summary.changes), "issues": len(summary.issues), "tables": summary.tables,
+                          "skipped_cycles": summary.skipped_cycles, "alerts": summary.alerts}))
+    elif not args.quiet:
+        warehouse = open_warehouse(catalogue)
+        print(run_summary_text(summary, catalogue, warehouse.read_table("judgements"),
+                               warehouse.read_table("assessments")))
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    catalogue, summary = _execute(args, "backfill")
+    _print_summary(catalogue, summary, args)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    catalogue, summary = _execute(args, "run")
+    _print_summary(catalogue, summary, args)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not os.environ.get("PREFECT_API_URL"):
+        raise ConfigError("peelpipe serve needs a Prefect server: run 'prefect server start --background' and "
+                          "'export PREFECT_API_URL=http://127.0.0.1:4200/api', then try again")
+    catalogue = _catalogue(args)
+    prefect_environment(catalogue.settings.prefect_home)
+    from prefect.schedules import Cron
+
+    from flows.peel import refresh_flow
+
+    refresh_flow.serve(name="peel-refresh", schedule=Cron(args.cron, timezone=args.timezone),
+                       parameters={"settings": _settings_overrides(args)}, pause_on_shutdown=False)
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from peelpipe.alerts import render_markdown
+    from peelpipe.pipeline import open_warehouse
+    from peelpipe.report import changes_table
+
+    catalogue = _catalogue(args)
+    changes = open_warehouse(catalogue).read_table("changes")
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise ConfigError(f"--since must be a date like 2026-01-31, got {args.since!r}") from None
+        changes = [c for c in changes if c["detected_at"].date() >= since]
+    if args.force:
+        force = catalogue.force_for_slug(args.force)
+        if force is None:
+            raise ConfigError(f"unknown force {args.force!r}")
+        changes = [c for c in changes if c["force_id"] == force.id]
+    if args.type:
+        changes = [c for c in changes if c["change_type"] in args.type.split(",")]
+    changes.sort(key=lambda c: (c["detected_at"], c["force_id"], c.get("area_id") or ""))
+    if args.format == "json":
+        print(json.dumps(changes, default=_json_default, indent=1))
+    elif args.format == "markdown":
+        print(render_markdown(changes), end="")
+    else:
+        print(changes_table(changes))
+    return 0
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from peelpipe.pipeline import open_warehouse
+    from peelpipe.report import coverage, status_text
+
+    catalogue = _catalogue(args)
+    warehouse = open_warehouse(catalogue)
+    manifest = warehouse.manifest()
+    tables = warehouse.read_all() if manifest else {}
+    if args.json:
+        runs = sorted(tables.get("runs", []), key=lambda r: r["started_at"])
+        print(json.dumps({"snapshot": manifest, "coverage": coverage(catalogue, tables.get("assessments", [])),
+                          "last_run": runs[-1] if runs else None,
+                          "parse_issues": len(tables.get("parse_issues", []))}, default=_json_default, indent=1))
+    else:
+        print(status_text(catalogue, manifest, tables))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from peelpipe.pipeline import open_warehouse, replay
+    from peelpipe.report import run_summary_text
+
+    catalogue = _catalogue(args)
+    summary = replay(catalogue)
+    if not args.quiet:
+        warehouse = open_warehouse(catalogue)
+        print(run_summary_text(summary, catalogue, warehouse.read_table("judgements"),
+                               warehouse.read_table("assessments")))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from peelpipe.demo import run_demo
+
+    return run_demo(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    parser = argparse.ArgumentParser(prog="peelpipe", description="Track HMICFRS PEEL grades for the 43 police forces "
+                                     "of England and Wales: fetch, parse, detect changes, publish a Parquet warehouse.",
+                                     epilog="Settings: config/settings.toml < config/local.toml < PEELPIPE_* "
+                                            "environment variables < these flags.")
+    parser.add_argument("--version", action="version", version=f"peelpipe {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=EXAMPLES[name],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--warehouse", metavar="DIR", help="warehouse directory (default: from config, 'warehouse')")
+        p.add_argument("--base-url", metavar="URL", help="site to read (default: the live HMICFRS site)")
+        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+        p.set_defaults(func=func, json=False)
+        return p
+
+    for name, text, func in (("backfill", "Fetch, parse and publish a scope of cycles and forces.", cmd_backfill),
+                             ("run", "One scheduled run now: refresh, detect changes, publish, deliver alerts.", cmd_run)):
+        p = command(name, text, func)
+        if name == "backfill":
+            p.add_argument("--cycles", default="all", help="'all' or cycle ids, comma-separated (e.g. 2016,2017)")
+            p.add_argument("--forces", default="all", help="'all' or force ids, comma-separated (e.g. staffordshire)")
+            p.add_argument("--alerts", action="store_true", help="deliver alerts for the changes found (off for backfills)")
+        p.add_argument("--delay", type=float, help="seconds between requests (default: from config, 2.0)")
+        p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
+        p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    p = command("serve", "Serve the refresh flow on a cron schedule (needs a Prefect server).", cmd_serve)
+    p.add_argument("--cron", default="0 6 * * *", help="cron schedule (default: daily at 06:00)")
+    p.add_argument("--timezone", default="Europe/London", help="time zone of the schedule (default: Europe/London)")
+    p = command("changes", "List the changes detected.", cmd_changes)
+    p.add_argument("--since", metavar="DATE", help="only changes detected on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--force", metavar="ID", help="only this force")
+    p.add_argument("--type", metavar="TYPES", help="only these change types, comma-separated")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    p = command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    command("replay", "Rebuild the warehouse from the raw page archive, with no network.", cmd_replay)
+    p = command("demo", "Serve the bundled sample site on loopback and run the real pipeline against it.", cmd_demo)
+    p.add_argument("--delay", type=float, default=0.0, help="seconds between requests to the local site (default 0)")
+    p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PeelpipeError as exc:
+        print(f"peelpipe: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("peelpipe: interrupted; the previous snapshot is still current", file=sys.stderr)
+        return 130

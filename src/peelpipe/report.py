@@ -1,0 +1,95 @@
+"""Text for people: run summaries, warehouse status and coverage, change tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from peelpipe.config import Catalogue
+from peelpipe.grades import grade_label
+from peelpipe.pipeline import RunSummary
+
+
+def run_summary_text(summary: RunSummary, catalogue: Catalogue, judgements: list[dict[str, Any]] | None = None,
+                     assessments: list[dict[str, Any]] | None = None) -> str:
+    """A short, readable account of a run."""
+    s = summary.stats
+    lines = [f"peelpipe {summary.mode} {summary.run_id}: snapshot {summary.snapshot_id} published in {summary.warehouse}"]
+    if assessments is not None:
+        forces = {a["force_id"] for a in assessments}
+        cycles = {a["cycle_id"] for a in assessments}
+        lines.append(f"  assessments   {len(assessments)} force x cycle combinations found "
+                     f"({len(forces)} forces, {len(cycles)} cycles)")
+    if judgements is not None:
+        graded = sum(1 for j in judgements if j["grade_status"] == "graded")
+        lines.append(f"  judgements    {len(judgements)} in the warehouse, {graded} with a grade")
+    lines.append(f"  pages         {summary.pages_planned} planned: {s.get('pages_parsed', 0)} parsed, "
+                 f"{s.get('pages_reused', 0)} unchanged (not re-parsed), {s.get('pages_not_found', 0)} not on the site, "
+                 f"{s.get('pages_unreadable', 0)} unreadable, {s.get('pages_failed', 0)} failed")
+    if s.get("requests") is not None and summary.mode != "replay":
+        lines.append(f"  requests      {s.get('requests', 0)} ({s.get('not_modified', 0)} answered 304 Not Modified), "
+                     f"{s.get('bytes_downloaded', 0) / 1024:.0f} KiB downloaded")
+    kinds = Counter(c["change_type"] for c in summary.changes)
+    lines.append(f"  changes       {len(summary.changes)} new" + (
+        " (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else ""))
+    errors = [i for i in summary.issues if i["severity"] == "error"]
+    lines.append(f"  parse issues  {len(summary.issues)} ({len(errors)} errors)")
+    for issue in errors[:5]:
+        lines.append(f"    - {issue['reason']}: {issue['source_url']} ({issue['detail'][:100]})")
+    if summary.alerts:
+        lines.append("  alerts        " + ", ".join(f"{k} {v}" for k, v in summary.alerts.items()))
+    if summary.skipped_cycles:
+        lines.append(f"  skipped       cycles {', '.join(summary.skipped_cycles)}: no parser for their pages yet")
+    return "\n".join(lines)
+
+
+def coverage(catalogue: Catalogue, assessments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per cycle: forces expected, found, and the missing ones by name."""
+    found: dict[str, set[str]] = {}
+    for row in assessments:
+        found.setdefault(row["cycle_id"], set()).add(row["force_id"])
+    rows = []
+    for cycle in catalogue.cycles.values():
+        have = found.get(cycle.id, set())
+        rows.append({"cycle_id": cycle.id, "label": cycle.label, "expected": len(catalogue.forces),
+                     "found": len(have), "missing": sorted(set(catalogue.forces) - have), "status": cycle.status})
+    return rows
+
+
+def status_text(catalogue: Catalogue, manifest: dict[str, Any] | None, tables: dict[str, list[dict[str, Any]]]) -> str:
+    """The warehouse's current snapshot, coverage, last runs and parse issues."""
+    if manifest is None:
+        return "No snapshot published yet: run 'peelpipe backfill' (or 'peelpipe demo')."
+    lines = [f"snapshot {manifest['snapshot_id']} (schema {manifest['schema_version']}), created {manifest['created_at']}",
+             "  tables: " + ", ".join(f"{k} {v['rows']}" for k, v in manifest["tables"].items()), "", "coverage (forces found / expected):"]
+    for row in coverage(catalogue, tables.get("assessments", [])):
+        missing = row["missing"]
+        gap = "" if not missing else (f"; missing {', '.join(missing[:6])}" + (f" and {len(missing) - 6} more" if len(missing) > 6 else ""))
+        lines.append(f"  {row['label']:<16} {row['found']:>2}/{row['expected']} [{row['status']}]{gap}")
+    runs = sorted(tables.get("runs", []), key=lambda r: r["started_at"])[-5:]
+    if runs:
+        lines += ["", "last runs:"]
+        for run in reversed(runs):
+            lines.append(f"  {run['started_at']:%Y-%m-%d %H:%M} {run['mode']:<8} {run['outcome']:<22} {run['scope']}: "
+                         f"{run['requests']} requests ({run['not_modified']} x 304), {run['pages_parsed']} parsed, "
+                         f"{run['changes']} changes")
+    issues = tables.get("parse_issues", [])
+    counts = Counter((i["severity"], i["reason"]) for i in issues)
+    lines += ["", f"parse issues: {len(issues)}"]
+    for (severity, reason), n in sorted(counts.items()):
+        lines.append(f"  {severity:<8} {reason:<28} {n}")
+    return "\n".join(lines)
+
+
+def changes_table(changes: list[dict[str, Any]]) -> str:
+    """Changes as a plain text table."""
+    if not changes:
+        return "No changes."
+    header = f"{'detected':<11} {'type':<15} {'force':<20} {'area':<40} {'from':<30} to"
+    lines = [header, "-" * len(header)]
+    for c in changes:
+        before = f"{grade_label(c['from_grade'])} ({c['from_cycle_id']})" if c.get("from_cycle_id") else "-"
+        after = f"{grade_label(c['to_grade'])} ({c['to_cycle_id']})"
+        lines.append(f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
+                     f"{(c.get('area_id') or '-'):<40} {before:<30} {after}")
+    return "\n".join(lines)
