@@ -1,0 +1,23 @@
+"""The peelpipe sample site: real published PEEL grades on sample pages, served on loopback.
+
+``SITE_ROOT`` is the generated site (``site/``, built by ``python -m peelpipe.samplesite.build``);
+``serve_site()`` serves it (see ``peelpipe.samplesite.server``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SITE_ROOT: Path = Path(__file__).resolve().parent / "site"
+
+__all__ = ["SITE_ROOT", "serve_site", "SampleSiteServer"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported lazily so that `python -m peelpipe.samplesite.server` does not import the module twice.
+    if name in ("serve_site", "SampleSiteServer"):
+        from peelpipe.samplesite import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
