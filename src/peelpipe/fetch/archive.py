@@ -1,0 +1,264 @@
+"""The raw page archive: every page body as fetched, plus an append-only log of every fetch.
+
+Bodies are content-addressed (sha256) and gzip-compressed under objects/<sha[:2]>/<sha>.gz, so
+a page that did not change costs nothing to keep, and a run can be replayed offline from the
+log. Every disk write of a raw page goes through here, and every write is atomic (temp file in
+the same directory, fsync, rename) so a crash never leaves a half-written object behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import zlib
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from peelpipe.errors import WarehouseError
+from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult
+
+LOG_NAME = "fetch-log.jsonl"
+OBJECTS_DIR = "objects"
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+_LOG_LOCK = threading.Lock()  # one appender at a time within the process
+
+
+def is_sha256(value: object) -> bool:
+    """Whether `value` is a sha256 hex digest as the archive names objects (64 lower-case hex)."""
+    return isinstance(value, str) and _SHA_RE.fullmatch(value) is not None
+
+
+def _check_sha(value: object) -> str:
+    if not is_sha256(value):
+        raise WarehouseError(f"invalid sha256 {str(value)[:80]!r}: expected 64 lower-case hex characters")
+    return value  # type: ignore[return-value]
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (best effort where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class _LogIndex:
+    """Incremental reader of one fetch log, shared in-process: url -> {sha: (seq, etag, last_modified, final_url)}.
+
+    The log only grows, so each call reads just the new complete lines. A replaced or shrunk file
+    (different inode, shorter, or different first bytes) is re-read from the start.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._reset(None)
+
+    def _reset(self, ident: tuple | None) -> None:
+        self.ident = ident
+        self.offset = 0
+        self.seq = 0
+        self.urls: dict[str, dict[str, tuple[int, str | None, str | None, str | None]]] = {}
+
+    def refresh(self, path: Path) -> None:
+        try:
+            with path.open("rb") as fh:
+                st = os.fstat(fh.fileno())
+                head = fh.read(64)
+                ident = (st.st_dev, st.st_ino, head if len(head) == 64 else None)
+                if self.ident is None or ident[:2] != self.ident[:2] or st.st_size < self.offset or (
+                        self.ident[2] is not None and ident[2] != self.ident[2]):
+                    self._reset(ident)
+                self.ident = ident
+                fh.seek(self.offset)
+                data = fh.read()
+        except FileNotFoundError:
+            self._reset(None)
+            return
+        except OSError as exc:
+            raise WarehouseError(f"cannot read fetch log {path}: {exc}") from None
+        end = data.rfind(b"\n")
+        if end < 0:
+            return  # nothing complete yet (a writer may be mid-line)
+        for raw in data[:end].split(b"\n"):
+            self._add(raw)
+        self.offset += end + 1
+
+    def _add(self, raw: bytes) -> None:
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            return  # torn line left by a crash
+        if not isinstance(entry, dict) or entry.get("outcome") not in (FETCHED, NOT_MODIFIED):
+            return
+        url, sha = entry.get("url"), entry.get("sha256")
+        if not isinstance(url, str) or not is_sha256(sha):
+            return
+        self.seq += 1
+        self.urls.setdefault(url, {})[sha] = (self.seq, entry.get("etag"), entry.get("last_modified"),
+                                              entry.get("final_url"))
+
+
+_INDEXES: dict[str, _LogIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def _index_for(path: Path) -> _LogIndex:
+    key = str(path.resolve())
+    with _INDEXES_LOCK:
+        return _INDEXES.setdefault(key, _LogIndex())
+
+
+class RawArchive:
+    """Content-addressed store of raw page bodies plus the fetch log, under one root directory."""
+
+    def __init__(self, root: Path) -> None:
+        """Use `root` (e.g. <warehouse>/raw); nothing is created until the first write."""
+        self.root = Path(root)
+        self.objects = self.root / OBJECTS_DIR
+        self.log_path = self.root / LOG_NAME
+
+    def _object_path(self, sha256: str) -> Path:
+        sha = _check_sha(sha256)
+        return self.objects / sha[:2] / f"{sha}.gz"
+
+    def put(self, body: bytes) -> str:
+        """Store `body` (idempotent) and return its sha256; written atomically and fsynced."""
+        sha = hashlib.sha256(body).hexdigest()
+        path = self._object_path(sha)
+        if path.is_file():
+            return sha
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{sha[:16]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(gzip.compress(body, mtime=0))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+            tmp = None
+        except OSError as exc:
+            raise WarehouseError(f"cannot store raw object {sha} under {self.root}: {exc}") from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        _fsync_dir(path.parent)
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        """The body stored under `sha256`, verified against the hash; WarehouseError if missing or corrupt."""
+        path = self._object_path(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise WarehouseError(f"raw object {sha256} is missing from {self.root}") from None
+        except OSError as exc:
+            raise WarehouseError(f"raw object {sha256} cannot be read: {exc}") from None
+        try:
+            body = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise WarehouseError(f"raw object {sha256} is corrupt: {exc}") from None
+        actual = hashlib.sha256(body).hexdigest()
+        if actual != sha256:
+            raise WarehouseError(f"raw object {sha256} is corrupt: its content hashes to {actual}")
+        return body
+
+    def has(self, sha256: str) -> bool:
+        """Whether an object is stored under `sha256` (an invalid sha string is a WarehouseError)."""
+        return self._object_path(sha256).is_file()
+
+    def log(self, result: FetchResult) -> None:
+        """Append one JSON line describing `result` to the fetch log, flushed and fsynced."""
+        fetched_at = result.fetched_at or datetime.now(timezone.utc)
+        if fetched_at.tzinfo is not None:
+            fetched_at = fetched_at.astimezone(timezone.utc)
+        record = {
+            "url": result.url,
+            "final_url": result.final_url,
+            "outcome": result.outcome,
+            "status": result.status,
+            "sha256": result.sha256,
+            "bytes": result.bytes,
+            "elapsed": round(result.elapsed, 4),
+            "fetched_at": fetched_at.isoformat(),
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "content_type": result.content_type,
+            "error": result.error,
+            "requests": result.requests,
+        }
+        line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+        with _LOG_LOCK:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                new = not self.log_path.exists()
+                with self.log_path.open("a+b") as fh:  # O_APPEND: each line is one write at the end
+                    size = fh.seek(0, os.SEEK_END)
+                    if size:
+                        fh.seek(size - 1)
+                        if fh.read(1) != b"\n":
+                            line = b"\n" + line  # end a torn line left by a crash; don't glue onto it
+                    fh.write(line)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise WarehouseError(f"cannot append to fetch log {self.log_path}: {exc}") from None
+        if new:
+            _fsync_dir(self.root)
+
+    def entries(self) -> Iterator[dict]:
+        """Every fetch-log entry in order; a torn or unparsable line (crash mid-append) is skipped."""
+        try:
+            fh = self.log_path.open("rb")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise WarehouseError(f"cannot read fetch log {self.log_path}: {exc}") from None
+        with fh:
+            for raw in fh:
+                try:
+                    entry = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict):
+                    yield entry
+
+    def validators(self) -> dict[str, dict]:
+        """url -> {"etag", "last_modified", "sha256", "final_url"} of the latest fetched/not_modified entry
+        whose body is stored.
+
+        These are what a conditional request may send (to final_url, where they came from, when the
+        url redirected): a 304 then means "still the stored body".
+        """
+        index = _index_for(self.log_path)
+        with index.lock:
+            index.refresh(self.log_path)
+            snapshot = {url: sorted(((seq, sha, *rest) for sha, (seq, *rest) in shas.items()), reverse=True)
+                        for url, shas in index.urls.items()}
+        result: dict[str, dict] = {}
+        for url, candidates in snapshot.items():
+            for _seq, sha, etag, last_modified, final_url in candidates:
+                if self.has(sha):
+                    result[url] = {"etag": etag, "last_modified": last_modified, "sha256": sha,
+                                   "final_url": final_url}
+                    break
+        return result
+
+    def latest_bodies(self) -> dict[str, str]:
+        """url -> sha256 of the latest stored body for that url (what an offline replay parses)."""
+        return {url: v["sha256"] for url, v in self.validators().items()}

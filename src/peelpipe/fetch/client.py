@@ -1,0 +1,381 @@
+"""The polite HTTP client: bytes in, no parsing.
+
+One connection, a delay between requests to a host shared by every Fetcher in the process,
+robots.txt, conditional requests against the raw archive, a response size cap, redirects only
+to configured hosts, and bounded retries with backoff that honour Retry-After.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from types import TracebackType
+from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from peelpipe.config import Settings
+from peelpipe.errors import SiteRefusedError
+from peelpipe.fetch.archive import RawArchive
+from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class _Pacer:
+    """When the last request to each host started; shared by every Fetcher so tasks pace together.
+
+    A start is recorded when the pacer lets a request go and moved to when its response headers
+    arrive, so connection set-up and one-way latency never shrink the gap the server observes.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hosts: dict[str, tuple[threading.Lock, list[float]]] = {}
+
+    def wait(self, host: str, delay: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        """Block until `delay` seconds after the last start for `host`, then record this start."""
+        with self._lock:
+            lock, last = self._hosts.setdefault(host, (threading.Lock(), []))
+        with lock:  # held while sleeping: a second thread queues behind this one
+            if last and delay > 0:
+                remaining = last[0] + delay - clock()
+                if remaining > 0:
+                    sleep(remaining)
+            last[:] = [clock()]
+
+    def touch(self, host: str, now: float) -> None:
+        """Move the host's last start to `now`: called when the response headers arrive, so the next
+        request starts at least `delay` after the server saw this one, whatever the connect time."""
+        with self._lock:
+            entry = self._hosts.get(host)
+            if entry and entry[1] and now > entry[1][0]:
+                entry[1][0] = now
+
+    def reset(self) -> None:
+        """Forget every host's last start."""
+        with self._lock:
+            self._hosts.clear()
+
+
+_PACER = _Pacer()
+
+
+def reset_pacer() -> None:
+    """Forget when hosts were last contacted (tests that inject a fake clock start from a clean slate)."""
+    _PACER.reset()
+
+
+@dataclass
+class FetchStats:
+    """Counters for one Fetcher. `errors` counts fetches that ended FAILED or raised SiteRefusedError."""
+
+    requests: int = 0
+    not_modified: int = 0
+    bytes_downloaded: int = 0
+    retries: int = 0
+    errors: int = 0
+
+
+@dataclass
+class _Reply:
+    """One HTTP exchange (after retries): a status with its body, or an error."""
+
+    status: int | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+    error: str | None = None
+    final: bool = False  # an error that retrying cannot fix
+    budget: bool = False  # not sent: the request budget is spent
+
+
+@dataclass
+class _Trip:
+    """Book-keeping for one fetch() call."""
+
+    url: str
+    started: float
+    requests: int = 0
+    log: bool = True
+
+    def result(self, outcome: str, **fields: object) -> FetchResult:
+        return FetchResult(url=self.url, outcome=outcome, elapsed=time.monotonic() - self.started,
+                           fetched_at=datetime.now(timezone.utc), requests=self.requests, **fields)  # type: ignore[arg-type]
+
+
+class _BudgetExhausted(Exception):
+    pass
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta seconds or an HTTP date), None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"[0-9]+", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _host(parts: SplitResult) -> str:
+    """host[:port] of a URL without any user:password@ part, for messages."""
+    return parts.netloc.rsplit("@", 1)[-1] or f"{parts.scheme}:"
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Fetcher:
+    """Fetches pages politely and records each one in the raw archive. One per task is fine."""
+
+    def __init__(self, settings: Settings, archive: RawArchive, *, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`sleep` and `clock` pace requests and retries; inject fakes in tests."""
+        self.settings = settings
+        self.archive = archive
+        self.stats = FetchStats()
+        self._sleep = sleep
+        self._clock = clock
+        self._random = random.Random()
+        self._robots: dict[str, RobotFileParser | None] = {}  # origin -> rules (None: everything allowed)
+        self._delays: dict[str, float] = {}  # host -> delay between requests (Crawl-delay may raise it)
+        self._client = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html"},
+            timeout=httpx.Timeout(settings.timeout),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            follow_redirects=False, http1=True, http2=False,
+        )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def fetch(self, url: str, *, conditional: bool = True) -> FetchResult:
+        """GET `url` and return what happened; 403 or an unreachable robots.txt raises SiteRefusedError.
+
+        Results that made a request (all but DISALLOWED and an exhausted budget) go to the fetch log.
+        """
+        trip = _Trip(url=url, started=time.monotonic())
+        try:
+            result = self._fetch(url, conditional, trip)
+        except SiteRefusedError:
+            self.stats.errors += 1
+            raise
+        if result.outcome == FAILED:
+            self.stats.errors += 1
+        elif result.outcome == NOT_MODIFIED:
+            self.stats.not_modified += 1
+        if trip.log and result.outcome != DISALLOWED:
+            self.archive.log(result)
+        return result
+
+    def _fetch(self, url: str, conditional: bool, trip: _Trip) -> FetchResult:
+        s = self.settings
+        refused = self._refuse_host(url)
+        if refused:
+            return trip.result(FAILED, error=refused)
+        try:
+            if self._budget_left() == 0:
+                raise _BudgetExhausted
+            if not self._allowed(url, trip):
+                trip.log = False
+                return trip.result(DISALLOWED)
+        except _BudgetExhausted:
+            trip.log = trip.requests > 0
+            return trip.result(FAILED, error=f"request budget of {s.max_requests} exhausted")
+        known = self.archive.validators().get(url) if conditional else None
+        headers = {}
+        if known and known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known and known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        if not headers:
+            known = None
+        # Validators belong to the URL that answered with them: after a redirect, send them only there.
+        validated_url = (known or {}).get("final_url") or url
+        current, seen = url, [url]
+        while True:
+            conditional_hop = known is not None and current == validated_url
+            reply = self._send(current, headers if conditional_hop else {}, trip)
+            status, got = reply.status, reply.headers
+            if reply.error is not None:
+                trip.log = trip.log and trip.requests > 0
+                return trip.result(FAILED, status=status, final_url=current, error=reply.error)
+            if status in REDIRECT_STATUSES:
+                target, error = self._redirect_target(current, got.get("location"), seen)
+                if error:
+                    return trip.result(FAILED, status=status, final_url=current, error=error)
+                seen.append(target)
+                current = target
+                try:
+                    if not self._allowed(current, trip):
+                        trip.log = False
+                        return trip.result(DISALLOWED, status=status, final_url=current)
+                except _BudgetExhausted:
+                    return trip.result(FAILED, final_url=current, error=f"request budget of {s.max_requests} exhausted")
+                continue
+            common = {"status": status, "final_url": current, "content_type": got.get("content-type")}
+            if status == 304 and conditional_hop:
+                return trip.result(NOT_MODIFIED, sha256=known["sha256"], etag=got.get("etag") or known["etag"],
+                                   last_modified=got.get("last-modified") or known["last_modified"], **common)
+            if status in (200, 203):
+                sha = self.archive.put(reply.body)
+                return trip.result(FETCHED, sha256=sha, bytes=len(reply.body), etag=got.get("etag"),
+                                   last_modified=got.get("last-modified"), **common)
+            if status in (404, 410):
+                return trip.result(NOT_FOUND, **common)
+            if status == 403:
+                reason = "HTTP 403: the site is refusing this client; stopping the run"
+                self.archive.log(trip.result(FAILED, error=reason, **common))
+                raise SiteRefusedError(url, reason, status=403)
+            return trip.result(FAILED, error=f"unexpected HTTP {status}", **common)
+
+    def _refuse_host(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self.settings.hosts:
+            allowed = ", ".join(sorted(self.settings.hosts))
+            return f"refusing {parts.scheme}://{_host(parts)}: not an allowed host ({allowed})"
+        return None
+
+    def _redirect_target(self, current: str, location: str | None, seen: list[str]) -> tuple[str, str | None]:
+        """Where a redirect leads, or why it is not followed."""
+        if not location:
+            return "", "redirect without a Location header"
+        target = urldefrag(urljoin(current, location.strip()))[0]
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self.settings.hosts:
+            return "", f"redirect to other host {_host(parts)} refused"
+        if target in seen:
+            return "", f"too many redirects: loop back to {target}"
+        if len(seen) > self.settings.max_redirects:
+            return "", f"too many redirects: more than {self.settings.max_redirects}"
+        return target, None
+
+    def _budget_left(self) -> int | None:
+        if self.settings.max_requests <= 0:
+            return None
+        return max(0, self.settings.max_requests - self.stats.requests)
+
+    def _send(self, url: str, headers: dict[str, str], trip: _Trip) -> _Reply:
+        """One request with retries on 429/5xx/network errors; the last reply (error set if it failed)."""
+        s = self.settings
+        attempt = 0
+        while True:
+            reply = self._once(url, headers, trip)
+            if reply.final or (reply.error is None and reply.status not in RETRY_STATUSES):
+                return reply
+            wait = None
+            if reply.status in RETRY_AFTER_STATUSES:
+                wait = _retry_after(reply.headers.get("retry-after"))
+                if wait is not None and wait > s.max_retry_after:
+                    reply.error = (f"HTTP {reply.status} with Retry-After of {wait:.0f} s, longer than "
+                                   f"max_retry_after {s.max_retry_after:g} s: giving up on this URL")
+                    return reply
+            if attempt >= s.max_retries:
+                last = reply.error or f"HTTP {reply.status}"
+                reply.error = f"{last} (gave up after {attempt} retries)"
+                return reply
+            if wait is None:
+                wait = s.retry_backoff * 2**attempt * (0.5 + self._random.random())
+            attempt += 1
+            self.stats.retries += 1
+            self._sleep(wait)
+
+    def _once(self, url: str, headers: dict[str, str], trip: _Trip) -> _Reply:
+        """Exactly one paced request, body streamed under the size cap."""
+        s = self.settings
+        if self._budget_left() == 0:
+            trip.log = trip.requests > 0
+            return _Reply(error=f"request budget of {s.max_requests} exhausted", final=True, budget=True)
+        host = urlsplit(url).netloc.lower()
+        _PACER.wait(host, self._delays.get(host, s.request_delay), self._clock, self._sleep)
+        self.stats.requests += 1
+        trip.requests += 1
+        too_big = f"response larger than {s.max_response_bytes} bytes"
+        try:
+            with self._client.stream("GET", url, headers=headers) as resp:
+                _PACER.touch(host, self._clock())
+                try:
+                    length = resp.headers.get("content-length", "")
+                    if length.isdigit() and int(length) > s.max_response_bytes:
+                        return _Reply(resp.status_code, resp.headers, error=too_big, final=True)
+                    chunks, total = [], 0
+                    for chunk in resp.iter_bytes():
+                        total += len(chunk)
+                        if total > s.max_response_bytes:
+                            return _Reply(resp.status_code, resp.headers, error=too_big, final=True)
+                        chunks.append(chunk)
+                    return _Reply(resp.status_code, resp.headers, b"".join(chunks))
+                finally:
+                    self.stats.bytes_downloaded += resp.num_bytes_downloaded
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError) as exc:
+            return _Reply(error=_describe(exc), final=True)
+        except httpx.TransportError as exc:  # timeouts, refused/reset connections, truncated bodies
+            return _Reply(error=_describe(exc))
+
+    def _allowed(self, url: str, trip: _Trip) -> bool:
+        """Whether robots.txt of the URL's origin lets our user agent fetch it (read once per origin)."""
+        if not self.settings.respect_robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin, trip)
+        rules = self._robots[origin]
+        return rules is None or rules.can_fetch(self.settings.user_agent, url)
+
+    def _load_robots(self, origin: str, trip: _Trip) -> RobotFileParser | None:
+        """Fetch and parse robots.txt (RFC 9309): 4xx allows all; 5xx or unreachable refuses the site."""
+        robots_url = current = f"{origin}/robots.txt"
+        seen = [current]
+        while True:
+            reply = self._send(current, {"Accept": "text/plain"}, trip)
+            if reply.budget:
+                raise _BudgetExhausted
+            if reply.status not in REDIRECT_STATUSES or reply.error:
+                break
+            target, error = self._redirect_target(current, reply.headers.get("location"), seen)
+            if error and error.startswith("redirect to other host"):
+                raise SiteRefusedError(robots_url, f"robots.txt {error}; add the host to allowed_hosts")
+            if error:
+                return None  # RFC 9309: too many redirects means robots.txt is unavailable
+            seen.append(target)
+            current = target
+        status = reply.status
+        if reply.error is None and status is not None and 200 <= status < 300:
+            rules = RobotFileParser(robots_url)
+            rules.parse(reply.body.decode("utf-8-sig", errors="replace").splitlines())
+            delay = rules.crawl_delay(self.settings.user_agent)
+            host = urlsplit(origin).netloc
+            self._delays[host] = max(self.settings.request_delay, float(delay or 0))
+            return rules
+        if reply.error is None and status is not None and 400 <= status < 500 and status != 429:
+            return None
+        why = reply.error or f"HTTP {status}"
+        raise SiteRefusedError(robots_url, f"robots.txt unreachable ({why}); refusing to crawl "
+                                           "(RFC 9309: an unreachable robots.txt means disallow all)",
+                               transient=True, status=status)

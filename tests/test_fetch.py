@@ -1,0 +1,424 @@
+"""The fetch layer against a real local HTTP server (tests/httpsim.py): no mocks of httpx."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import json
+import time
+
+import pytest
+
+from httpsim import Reply, ScriptedServer
+from peelpipe.config import Settings
+from peelpipe.errors import SiteRefusedError, WarehouseError
+from peelpipe.fetch import Fetcher, RawArchive
+from peelpipe.fetch.client import reset_pacer
+from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
+
+UA = "peelpipe-test/1.0 (+tests)"
+PAGE = b"<html><body><h1>Staffordshire PEEL 2021/22</h1></body></html>"
+ETAG = '"v1"'
+LAST_MODIFIED = "Tue, 01 Mar 2022 10:00:00 GMT"
+
+
+class FakeSleep(list):
+    """Records the waits it is asked for instead of waiting."""
+    __call__ = list.append
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pacer():
+    reset_pacer()
+
+
+@pytest.fixture
+def server():
+    with ScriptedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def archive(tmp_path):
+    return RawArchive(tmp_path / "raw")
+
+
+def make_settings(server: ScriptedServer, **changes) -> Settings:
+    base = dict(base_url=server.url, allowed_hosts=(), user_agent=UA, request_delay=0.0, timeout=2.0,
+                max_retries=2, retry_backoff=0.01, max_retry_after=5.0, max_response_bytes=10_000,
+                max_redirects=5, respect_robots=False, max_requests=0)
+    base.update(changes)
+    return dataclasses.replace(Settings(), **base)
+
+
+def make_fetcher(server, archive, sleep=None, **changes) -> Fetcher:
+    return Fetcher(make_settings(server, **changes), archive, sleep=FakeSleep() if sleep is None else sleep)
+
+
+# --- success, conditional requests --------------------------------------------------------------
+
+def test_200_is_stored_logged_and_sends_our_headers(server, archive):
+    server.static("/peel/", PAGE, etag=ETAG, last_modified=LAST_MODIFIED)
+    with make_fetcher(server, archive) as fetcher:
+        result = fetcher.fetch(server.url + "/peel/")
+    assert result.outcome == FETCHED and result.status == 200 and result.error is None
+    assert result.sha256 == hashlib.sha256(PAGE).hexdigest() and result.bytes == len(PAGE)
+    assert (result.etag, result.last_modified) == (ETAG, LAST_MODIFIED)
+    assert result.content_type.startswith("text/html") and result.requests == 1
+    assert result.final_url == server.url + "/peel/" and result.fetched_at.tzinfo is not None
+    assert archive.get(result.sha256) == PAGE
+    [entry] = list(archive.entries())
+    assert entry["outcome"] == FETCHED and entry["sha256"] == result.sha256 and entry["etag"] == ETAG
+    assert entry["fetched_at"].endswith("+00:00") and entry["url"] == server.url + "/peel/"
+    [request] = server.requests
+    assert request.headers["user-agent"] == UA and request.headers["accept"] == "text/html"
+    assert "if-none-match" not in request.headers
+    assert fetcher.stats.requests == 1 and fetcher.stats.bytes_downloaded >= len(PAGE)
+
+
+def test_second_fetch_is_conditional_and_304_returns_archived_sha(server, archive):
+    server.static("/peel/", PAGE, etag=ETAG, last_modified=LAST_MODIFIED)
+    url = server.url + "/peel/"
+    with make_fetcher(server, archive) as fetcher:
+        first = fetcher.fetch(url)
+    with make_fetcher(server, archive) as fetcher:  # a new Fetcher reads validators from the log
+        second = fetcher.fetch(url)
+        unconditional = fetcher.fetch(url, conditional=False)
+    conditional_request = server.requests[1]
+    assert conditional_request.headers["if-none-match"] == ETAG
+    assert conditional_request.headers["if-modified-since"] == LAST_MODIFIED
+    assert second.outcome == NOT_MODIFIED and second.status == 304
+    assert second.sha256 == first.sha256 and second.bytes == 0
+    assert (second.etag, second.last_modified) == (ETAG, LAST_MODIFIED)
+    assert fetcher.stats.not_modified == 1
+    assert "if-none-match" not in server.requests[2].headers and unconditional.outcome == FETCHED
+    assert [e["outcome"] for e in archive.entries()] == [FETCHED, NOT_MODIFIED, FETCHED]
+    assert archive.validators()[url] == {"etag": ETAG, "last_modified": LAST_MODIFIED, "sha256": first.sha256,
+                                         "final_url": url}
+
+
+def test_changed_page_replaces_validators(server, archive):
+    url = server.url + "/peel/"
+    server.static("/peel/", PAGE, etag=ETAG)
+    with make_fetcher(server, archive) as fetcher:
+        fetcher.fetch(url)
+        server.static("/peel/", PAGE + b"<!-- v2 -->", etag='"v2"')
+        changed = fetcher.fetch(url)
+        again = fetcher.fetch(url)
+    assert changed.outcome == FETCHED and changed.etag == '"v2"'
+    assert server.requests[1].headers["if-none-match"] == ETAG
+    assert again.outcome == NOT_MODIFIED and again.sha256 == changed.sha256
+    assert archive.latest_bodies() == {url: changed.sha256}
+
+
+def test_conditional_headers_go_only_where_they_came_from(server, archive):
+    server.route("/old", Reply(301, headers={"Location": "/new"}))
+    server.static("/new", PAGE, etag=ETAG, last_modified=LAST_MODIFIED)
+    with make_fetcher(server, archive) as fetcher:
+        first = fetcher.fetch(server.url + "/old")
+        server.route("/old", Reply(301, headers={"Location": "/elsewhere"}))
+        server.static("/elsewhere", b"another page", last_modified="Mon, 01 Jan 2018 00:00:00 GMT")
+        moved = fetcher.fetch(server.url + "/old")
+        assert moved.outcome == FETCHED and moved.sha256 != first.sha256
+        server.route("/old", Reply(301, headers={"Location": "/new"}))
+        fetcher.fetch(server.url + "/old", conditional=False)
+        again = fetcher.fetch(server.url + "/old")
+    assert again.outcome == NOT_MODIFIED and again.sha256 == first.sha256
+    assert all("if-none-match" not in r.headers for r in server.requests_to("/old"))
+    assert "if-modified-since" not in server.requests_to("/elsewhere")[0].headers
+    assert server.requests_to("/new")[-1].headers["if-none-match"] == ETAG
+
+
+# --- retries ------------------------------------------------------------------------------------
+
+def test_429_honours_retry_after(server, archive):
+    server.route("/p", Reply(429, headers={"Retry-After": "1"}), Reply(200, PAGE))
+    sleep = FakeSleep()
+    with make_fetcher(server, archive, sleep=sleep) as fetcher:
+        result = fetcher.fetch(server.url + "/p")
+    assert result.outcome == FETCHED and result.requests == 2
+    assert sleep == [pytest.approx(1.0)]
+    assert fetcher.stats.retries == 1
+
+
+def test_retry_after_http_date_and_too_long(server, archive):
+    later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 3600))
+    server.route("/p", Reply(503, headers={"Retry-After": later}), Reply(200, PAGE))
+    sleep = FakeSleep()
+    with make_fetcher(server, archive, sleep=sleep) as fetcher:
+        result = fetcher.fetch(server.url + "/p")
+    assert result.outcome == FAILED and result.status == 503 and "Retry-After" in result.error
+    assert result.requests == 1 and sleep == []
+
+
+def test_503_502_then_200_counts_retries_with_backoff(server, archive):
+    server.route("/p", Reply(503), Reply(502), Reply(200, PAGE))
+    sleep = FakeSleep()
+    with make_fetcher(server, archive, sleep=sleep) as fetcher:
+        result = fetcher.fetch(server.url + "/p")
+    assert result.outcome == FETCHED and result.requests == 3 and fetcher.stats.retries == 2
+    assert 0.005 <= sleep[0] < 0.015 and 0.01 <= sleep[1] < 0.03  # backoff * 2**n * jitter
+
+
+def test_retries_exhausted_fails_with_last_status(server, archive):
+    server.route("/p", Reply(500))
+    with make_fetcher(server, archive, max_retries=2) as fetcher:
+        result = fetcher.fetch(server.url + "/p")
+    assert result.outcome == FAILED and result.status == 500 and "HTTP 500" in result.error
+    assert result.requests == 3 and len(server.requests) == 3
+    assert [e["outcome"] for e in archive.entries()] == [FAILED] and fetcher.stats.errors == 1
+
+
+def test_404_410_and_other_4xx_are_not_retried(server, archive):
+    server.route("/gone", Reply(410))
+    server.route("/bad", Reply(400))
+    with make_fetcher(server, archive) as fetcher:
+        results = [fetcher.fetch(server.url + path) for path in ("/missing/", "/gone", "/bad")]
+    assert [(r.outcome, r.status, r.requests) for r in results] == [
+        (NOT_FOUND, 404, 1), (NOT_FOUND, 410, 1), (FAILED, 400, 1)]
+    assert len(server.requests) == 3
+    assert [e["outcome"] for e in archive.entries()] == [NOT_FOUND, NOT_FOUND, FAILED]
+
+
+def test_403_raises_site_refused(server, archive):
+    server.route("/p", Reply(403, b"blocked"))
+    with make_fetcher(server, archive) as fetcher, pytest.raises(SiteRefusedError) as info:
+        fetcher.fetch(server.url + "/p")
+    assert info.value.status == 403 and len(server.requests) == 1
+    assert list(archive.entries())[0]["status"] == 403
+
+
+def test_slow_body_times_out_and_fails_after_retries(server, archive):
+    server.route("/slow", Reply(200, PAGE, delay=0.6))
+    with make_fetcher(server, archive, timeout=0.2, max_retries=1) as fetcher:
+        started = time.monotonic()
+        result = fetcher.fetch(server.url + "/slow")
+    assert result.outcome == FAILED and "Timeout" in result.error and result.requests == 2
+    assert time.monotonic() - started < 2.0 and not archive.objects.exists()
+
+
+def test_reset_mid_body_is_retried(server, archive):
+    server.route("/p", Reply(200, PAGE, reset_after=10), Reply(200, PAGE))
+    with make_fetcher(server, archive) as fetcher:
+        result = fetcher.fetch(server.url + "/p")
+    assert result.outcome == FETCHED and result.requests == 2 and fetcher.stats.retries == 1
+    assert archive.get(result.sha256) == PAGE
+
+
+def test_connection_refused_fails_after_retries(archive):
+    with ScriptedServer() as gone:
+        pass  # stopped: its port now refuses connections
+    with make_fetcher(gone, archive, max_retries=1) as fetcher:
+        result = fetcher.fetch(gone.url + "/p")
+    assert result.outcome == FAILED and "ConnectError" in result.error and result.requests == 2
+
+
+# --- redirects ----------------------------------------------------------------------------------
+
+def test_relative_redirect_within_host_is_followed(server, archive):
+    server.route("/old/page", Reply(301, headers={"Location": "../new/"}))
+    server.route("/new/", Reply(200, PAGE))
+    with make_fetcher(server, archive) as fetcher:
+        result = fetcher.fetch(server.url + "/old/page")
+    assert result.outcome == FETCHED and result.final_url == server.url + "/new/" and result.requests == 2
+    assert result.url == server.url + "/old/page"
+    assert len({r.client_port for r in server.requests}) == 1
+
+
+def test_redirect_to_other_host_is_refused(server, archive):
+    with ScriptedServer() as other:
+        other.route("/x", Reply(200, PAGE))
+        server.route("/p", Reply(302, headers={"Location": other.url + "/x"}))
+        with make_fetcher(server, archive) as fetcher:
+            result = fetcher.fetch(server.url + "/p")
+        assert other.requests == []
+    assert result.outcome == FAILED and "redirect to other host" in result.error and "refused" in result.error
+
+
+def test_refusal_messages_leave_out_credentials(server, archive):
+    server.route("/p", Reply(302, headers={"Location": "http://user:s3cret@127.0.0.1:1/x"}))
+    with make_fetcher(server, archive) as fetcher:
+        redirected = fetcher.fetch(server.url + "/p")
+        direct = fetcher.fetch("http://user:s3cret@elsewhere.invalid/x")
+    assert "s3cret" not in redirected.error and "127.0.0.1:1" in redirected.error
+    assert "s3cret" not in direct.error and direct.outcome == FAILED
+
+
+def test_redirect_to_allowed_host_is_followed(server, archive):
+    with ScriptedServer() as other:
+        other.route("/x", Reply(200, PAGE))
+        server.route("/p", Reply(308, headers={"Location": other.url + "/x"}))
+        allowed = (other.url.split("//")[1],)
+        with make_fetcher(server, archive, allowed_hosts=allowed) as fetcher:
+            result = fetcher.fetch(server.url + "/p")
+        assert result.outcome == FETCHED and len(other.requests) == 1
+
+
+def test_redirect_loop_and_too_many_redirects_fail(server, archive):
+    server.route("/a", Reply(302, headers={"Location": "/b"}))
+    server.route("/b", Reply(302, headers={"Location": "/a"}))
+    for i in range(5):
+        server.route(f"/chain{i}", Reply(302, headers={"Location": f"/chain{i + 1}"}))
+    with make_fetcher(server, archive, max_redirects=3) as fetcher:
+        loop = fetcher.fetch(server.url + "/a")
+        chain = fetcher.fetch(server.url + "/chain0")
+    assert loop.outcome == FAILED and "too many redirects" in loop.error and loop.requests == 2
+    assert chain.outcome == FAILED and "too many redirects" in chain.error and chain.requests == 4
+
+
+# --- size cap -----------------------------------------------------------------------------------
+
+def test_oversized_bodies_are_refused_and_not_stored(server, archive):
+    big = b"x" * 2_000
+    server.route("/declared", Reply(200, big))
+    server.route("/chunked", Reply(200, chunks=[big[:600], big[600:1200], big[1200:]]))
+    with make_fetcher(server, archive, max_response_bytes=1_000) as fetcher:
+        declared = fetcher.fetch(server.url + "/declared")
+        chunked = fetcher.fetch(server.url + "/chunked")
+    for result in (declared, chunked):
+        assert result.outcome == FAILED and result.error == "response larger than 1000 bytes"
+        assert result.sha256 is None and result.requests == 1
+    assert not archive.objects.exists() and archive.validators() == {}
+
+
+# --- robots.txt ---------------------------------------------------------------------------------
+
+def test_robots_disallow_is_obeyed_and_read_once(server, archive):
+    server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
+    server.route("/public/", Reply(200, PAGE))
+    with make_fetcher(server, archive, respect_robots=True) as fetcher:
+        blocked = fetcher.fetch(server.url + "/private/report")
+        allowed = fetcher.fetch(server.url + "/public/")
+    assert blocked.outcome == DISALLOWED and blocked.requests == 1  # the robots.txt request
+    assert allowed.outcome == FETCHED
+    assert [r.path for r in server.requests] == ["/robots.txt", "/public/"]
+    assert fetcher.stats.requests == 2
+    assert [e["outcome"] for e in archive.entries()] == [FETCHED]
+
+
+def test_robots_500_refuses_the_site(server, archive):
+    server.route("/robots.txt", Reply(500))
+    server.route("/p", Reply(200, PAGE))
+    with make_fetcher(server, archive, respect_robots=True, max_retries=1) as fetcher:
+        with pytest.raises(SiteRefusedError, match="robots.txt unreachable"):
+            fetcher.fetch(server.url + "/p")
+    assert server.requests_to("/p") == []
+
+
+def test_robots_crawl_delay_for_our_agent_is_honoured(server, archive):
+    server.route("/robots.txt", Reply(200, b"User-agent: peelpipe-test\nCrawl-delay: 7\nDisallow:\n"))
+    server.route("/p", Reply(200, PAGE))
+    sleep, now = FakeSleep(), [100.0]
+    settings = make_settings(server, respect_robots=True, request_delay=0.5)
+    with Fetcher(settings, archive, sleep=sleep, clock=lambda: now[0]) as fetcher:
+        fetcher.fetch(server.url + "/p")
+    assert sleep == [pytest.approx(7.0)]  # robots at t=100, page waits until t=107
+
+
+# --- politeness ---------------------------------------------------------------------------------
+
+def test_request_delay_between_starts_is_shared_by_all_fetchers(server, archive):
+    server.static("/p", PAGE, etag=ETAG)
+    server.route("/q", Reply(200, PAGE))
+    settings = make_settings(server, request_delay=0.2, respect_robots=True)
+    with Fetcher(settings, archive) as one, Fetcher(settings, archive) as two:
+        one.fetch(server.url + "/p")
+        two.fetch(server.url + "/q")
+        one.fetch(server.url + "/p")
+    starts = [r.time for r in server.requests]
+    assert len(starts) == 5  # robots.txt per Fetcher, then three pages
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.2, gaps
+
+
+def test_one_connection_is_reused_and_robots_404_allows_all(server, archive):
+    server.static("/p", PAGE, etag=ETAG)
+    server.route("/r", Reply(301, headers={"Location": "/p"}))
+    with make_fetcher(server, archive, respect_robots=True) as fetcher:
+        results = [fetcher.fetch(server.url + path) for path in ("/p", "/p", "/missing", "/r", "/p")]
+    assert [r.outcome for r in results] == [FETCHED, NOT_MODIFIED, NOT_FOUND, FETCHED, NOT_MODIFIED]
+    assert [r.path for r in server.requests] == ["/robots.txt", "/p", "/p", "/missing", "/r", "/p", "/p"]
+    assert len({r.client_port for r in server.requests}) == 1
+
+
+def test_request_budget(server, archive):
+    server.route("/p", Reply(200, PAGE))
+    with make_fetcher(server, archive, max_requests=2) as fetcher:
+        results = [fetcher.fetch(server.url + "/p") for _ in range(3)]
+    assert [r.outcome for r in results] == [FETCHED, FETCHED, FAILED]
+    assert results[2].error == "request budget of 2 exhausted" and results[2].requests == 0
+    assert len(server.requests) == 2 and len(list(archive.entries())) == 2
+
+
+def test_host_outside_settings_is_refused(server, archive):
+    with make_fetcher(server, archive) as fetcher:
+        result = fetcher.fetch("http://example.invalid/page")
+    assert result.outcome == FAILED and "not an allowed host" in result.error and result.requests == 0
+    assert server.requests == []
+
+
+# --- the archive on its own ---------------------------------------------------------------------
+
+def test_archive_put_get_round_trip_and_idempotence(archive):
+    assert not archive.root.exists()  # created lazily
+    sha = archive.put(PAGE)
+    assert sha == hashlib.sha256(PAGE).hexdigest() and archive.has(sha)
+    path = archive.objects / sha[:2] / f"{sha}.gz"
+    assert gzip.decompress(path.read_bytes()) == PAGE
+    assert archive.put(PAGE) == sha
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left behind
+    assert archive.get(sha) == PAGE
+    missing = hashlib.sha256(b"nothing").hexdigest()
+    assert not archive.has(missing)
+    with pytest.raises(WarehouseError, match=missing):
+        archive.get(missing)
+
+
+def test_archive_detects_corrupt_objects(archive):
+    sha = archive.put(PAGE)
+    path = archive.objects / sha[:2] / f"{sha}.gz"
+    path.write_bytes(b"not gzip at all")
+    with pytest.raises(WarehouseError, match=f"{sha} is corrupt"):
+        archive.get(sha)
+    path.write_bytes(gzip.compress(b"some other page"))
+    with pytest.raises(WarehouseError, match=f"{sha} is corrupt"):
+        archive.get(sha)
+
+
+@pytest.mark.parametrize("bad", ["../" * 10 + "etc/passwd", "A" * 64, "a" * 63, "a" * 65, "g" * 64,
+                                 "a" * 64 + "\n", "", None])
+def test_archive_rejects_bad_sha_strings(archive, bad):
+    with pytest.raises(WarehouseError, match="invalid sha256"):
+        archive.get(bad)
+    with pytest.raises(WarehouseError, match="invalid sha256"):
+        archive.has(bad)
+
+
+def _result(url: str, sha: str | None, outcome: str = FETCHED, etag: str | None = None) -> FetchResult:
+    return FetchResult(url=url, outcome=outcome, status=200, sha256=sha, etag=etag)
+
+
+def test_archive_log_tolerates_a_torn_last_line(archive):
+    sha = archive.put(PAGE)
+    archive.log(_result("http://h/a", sha, etag='"a1"'))
+    with archive.log_path.open("ab") as fh:
+        fh.write(b'{"url": "http://h/b", "outcome": "fetch')  # crash mid-append
+    assert [e["url"] for e in archive.entries()] == ["http://h/a"]
+    assert set(archive.validators()) == {"http://h/a"}
+    archive.log(_result("http://h/c", sha, etag='"c1"'))
+    assert [e["url"] for e in archive.entries()] == ["http://h/a", "http://h/c"]
+    assert set(archive.validators()) == {"http://h/a", "http://h/c"}
+    assert all(json.loads(line) for line in archive.log_path.read_text().splitlines()[2:])
+
+
+def test_archive_validators_use_latest_stored_body(archive):
+    old, new = archive.put(b"old"), archive.put(b"new")
+    archive.log(_result("http://h/a", old, etag='"old"'))
+    archive.log(_result("http://h/a", None, outcome=FAILED))
+    archive.log(_result("http://h/a", new, etag='"new"'))
+    assert archive.validators()["http://h/a"]["etag"] == '"new"'
+    (archive.objects / new[:2] / f"{new}.gz").unlink()  # the newer body went missing
+    assert archive.validators()["http://h/a"] == {"etag": '"old"', "last_modified": None, "sha256": old,
+                                                  "final_url": None}
+    assert archive.latest_bodies() == {"http://h/a": old}
