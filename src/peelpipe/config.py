@@ -165,11 +165,14 @@ def _validate_settings(settings: Settings) -> None:
 
 
 def redact_url(url: str) -> str:
-    """An alert URL safe to log: scheme and host only."""
+    """An alert URL safe to log: the scheme, and the host only for webhook schemes (elsewhere the
+    'host' part is often a token, as in slack://TOKEN/…)."""
     if "://" not in url:
         return "<invalid url>"
     scheme, rest = url.split("://", 1)
-    host = re.split(r"[/?#]", rest.rsplit("@", 1)[-1], maxsplit=1)[0]
+    if scheme.lower() not in ("json", "jsons", "xml", "xmls", "form", "forms", "http", "https"):
+        return f"{scheme}://…"
+    host = re.split(r"[/?#]", rest.split("/", 1)[0].rsplit("@", 1)[-1], maxsplit=1)[0]
     return f"{scheme}://{host}/…"
 
 

@@ -199,6 +199,11 @@ def to_arrow(name: str, rows: Rows) -> pa.Table:
     """Rows as a table with the table's explicit schema; a column of the wrong type is an error."""
     schema = with_table_metadata(name, TABLES[name])
     try:
-        return pa.Table.from_pylist([{f.name: row.get(f.name) for f in schema} for row in rows], schema=schema)
+        table = pa.Table.from_pylist([{f.name: row.get(f.name) for f in schema} for row in rows], schema=schema)
     except (pa.ArrowException, TypeError, ValueError) as exc:
         raise WarehouseError(f"table {name} does not fit its schema: {exc}") from None
+    for field in schema:
+        if not field.nullable and table.column(field.name).null_count:
+            raise WarehouseError(f"table {name}: column {field.name} must not be null "
+                                 f"({table.column(field.name).null_count} rows are)")
+    return table

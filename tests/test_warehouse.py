@@ -1,0 +1,105 @@
+"""The warehouse: explicit schemas, CURRENT manifest, atomic publish, the writer lock, readers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from peelpipe.errors import LockedError, WarehouseError
+from peelpipe.warehouse import SCHEMA_VERSION, TABLES, Warehouse
+
+
+def empty_tables() -> dict[str, list]:
+    return {name: [] for name in TABLES}
+
+
+def forces_only(n: int = 1) -> dict[str, list]:
+    tables = empty_tables()
+    tables["forces"] = [{"force_id": f"synthetic-{i}", "name": f"Synthetic {i}", "country": "England",
+                         "region": None, "aliases": None} for i in range(n)]
+    return tables
+
+
+def test_publish_writes_manifest_and_typed_parquet(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path)
+    manifest = wh.publish(forces_only(2), "run-1")
+    current = json.loads((tmp_path / "CURRENT").read_text())
+    assert current == json.loads(json.dumps(manifest, default=str))
+    assert current["schema_version"] == SCHEMA_VERSION and set(current["tables"]) == set(TABLES)
+    path = tmp_path / current["tables"]["forces"]["path"]
+    table = pq.read_table(path)
+    assert table.num_rows == 2 == current["tables"]["forces"]["rows"]
+    assert table.schema.metadata[b"peelpipe.schema_version"].decode() == SCHEMA_VERSION
+    assert table.schema.field("force_id").metadata[b"description"]
+    # Readers that follow CURRENT: pandas and DuckDB.
+    assert list(pd.read_parquet(path)["force_id"]) == ["synthetic-0", "synthetic-1"]
+    count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    assert count == 2
+
+
+def test_a_row_that_does_not_fit_the_schema_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path)
+    wh.publish(forces_only(1), "run-1")
+    before = (tmp_path / "CURRENT").read_text()
+    bad = forces_only(1)
+    bad["forces"][0]["name"] = None  # not nullable
+    with pytest.raises(WarehouseError, match="forces"):
+        wh.publish(bad, "run-2")
+    assert (tmp_path / "CURRENT").read_text() == before
+    assert not list((tmp_path / "snapshots").glob(".staging-*"))
+    assert len([p for p in (tmp_path / "snapshots").iterdir()]) == 1
+
+
+def test_failure_mid_publish_leaves_the_previous_snapshot_current(tmp_path: Path, monkeypatch) -> None:
+    wh = Warehouse(tmp_path)
+    wh.publish(forces_only(1), "run-1")
+    before = wh.manifest()
+    calls = {"n": 0}
+    real = pq.write_table
+
+    def failing(table, where, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError(28, "No space left on device")
+        return real(table, where, **kw)
+
+    monkeypatch.setattr(pq, "write_table", failing)
+    with pytest.raises(OSError, match="No space"):
+        wh.publish(forces_only(3), "run-2")
+    assert wh.manifest() == before
+    assert len(wh.read_table("forces")) == 1
+
+
+def test_old_snapshots_are_pruned(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path, keep_snapshots=2)
+    for i in range(4):
+        wh.publish(forces_only(i + 1), f"run-{i}")
+    assert len(list((tmp_path / "snapshots").iterdir())) == 2
+    assert len(wh.read_table("forces")) == 4
+
+
+def test_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path)
+    with wh.lock("peelpipe backfill"):
+        with pytest.raises(LockedError, match="being written by pid"):
+            with Warehouse(tmp_path).lock("peelpipe run"):
+                pass
+    with wh.lock("again"):
+        pass
+
+
+def test_a_lock_left_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
+    code = ("import os,sys; from peelpipe.warehouse import Warehouse\n"
+            f"cm = Warehouse({str(tmp_path)!r}).lock('killed'); cm.__enter__(); os._exit(0)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert (tmp_path / ".lock").exists()
+    with Warehouse(tmp_path).lock("next run"):
+        assert json.loads((tmp_path / ".lock").read_text())["pid"] == os.getpid()
