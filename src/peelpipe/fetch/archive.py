@@ -259,6 +259,18 @@ class RawArchive:
                     break
         return result
 
+    def validators_for(self, url: str) -> dict | None:
+        """The validators of one URL (as in validators()), checking only that URL's stored bodies."""
+        index = _index_for(self.log_path)
+        with index.lock:
+            index.refresh(self.log_path)
+            shas = dict(index.urls.get(url, {}))
+        for _seq, sha, etag, last_modified, final_url in sorted(((seq, sha, *rest) for sha, (seq, *rest) in shas.items()),
+                                                                  reverse=True):
+            if self.has(sha):
+                return {"etag": etag, "last_modified": last_modified, "sha256": sha, "final_url": final_url}
+        return None
+
     def latest_bodies(self) -> dict[str, str]:
         """url -> sha256 of the latest stored body for that url (what an offline replay parses)."""
         return {url: v["sha256"] for url, v in self.validators().items()}

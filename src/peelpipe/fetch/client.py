@@ -207,7 +207,7 @@ class Fetcher:
         except _BudgetExhausted:
             trip.log = trip.requests > 0
             return trip.result(FAILED, error=f"request budget of {s.max_requests} exhausted")
-        known = self.archive.validators().get(url) if conditional else None
+        known = self.archive.validators_for(url) if conditional else None
         headers = {}
         if known and known.get("etag"):
             headers["If-None-Match"] = known["etag"]
