@@ -763,7 +763,10 @@ def pillar_main(fc: ForceCycle, pillar: str) -> str:
     if (f.id, c, pillar) == (flagship.FORCE, flagship.CYCLE, flagship.PILLAR):
         return flagship.BODY
     out = [welsh_link(fc), '<section class="pillar-summary" id="summary">\n']
-    out.append(f"<h2>{esc(PILLAR_QUESTION[c][pillar])}</h2>\n")
+    unknown = (pillar not in fc.grades and pillar not in fc.not_graded and not (c == "2014" and pillar == "effectiveness"))
+    # With no known overall grade the headline question is left out: a real page always grades it,
+    # and a page that asked it without answering would be a page the parser must report.
+    out.append(f"<h2>{'Summary' if unknown else esc(PILLAR_QUESTION[c][pillar])}</h2>\n")
     out.append(last_updated_html(c, fc.last_updated(pillar)))
     topic = TOPIC[pillar]
     if pillar in fc.grades:
