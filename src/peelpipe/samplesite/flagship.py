@@ -1,6 +1,6 @@
 """The hand-written flagship page: Staffordshire PEEL 2017 effectiveness.
 
-Built to follow the real page whose text is in /work/shared/seed/ (its structure, its question
+Built to follow the real Staffordshire PEEL 2017 effectiveness page (its structure, its question
 wordings, its formulaic sentences and its grades: labels missing for the good questions, a
 "Requires improvement" label for question 3, question 5 ungraded), but every paragraph here is
 peelpipe's own paraphrase, not the inspectorate's wording.
