@@ -1,0 +1,53 @@
+"""Helpers for end-to-end tests: a catalogue pointed at a local server, a synthetic force, pages."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import ROOT
+from peelpipe.config import Catalogue, load_catalogue, load_settings
+
+SYNTHETIC_FORCE = '\n[[force]]\nid = "testshire"\nname = "Testshire Constabulary (synthetic test force)"\n' \
+                  'country = "England"\nregion = "Nowhere"\nname_form = "constabulary"\naliases = []\n'
+
+
+def local_catalogue(tmp_path: Path, base_url: str, *, synthetic: bool = False, **settings: object) -> Catalogue:
+    """The project's configuration, reading base_url, writing a warehouse under tmp_path, no delay."""
+    config = tmp_path / "config"
+    if not config.exists():
+        shutil.copytree(ROOT / "config", config)
+        if synthetic:
+            with (config / "forces.toml").open("a") as fh:
+                fh.write(SYNTHETIC_FORCE)
+    base = load_settings(config, environ={})
+    values = {"base_url": base_url, "warehouse": str(tmp_path / "warehouse"), "request_delay": 0.0,
+              "retry_backoff": 0.01, "max_retries": 1, "timeout": 5.0, **settings}
+    return load_catalogue(config, replace(base, **values))
+
+
+def write_page(root: Path, path: str, html: str) -> None:
+    """Put a page at a site path under a served root."""
+    target = root / path.strip("/") / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html)
+
+
+def pillar_page(title: str, sections: list[tuple[str, str | None, str]]) -> str:
+    """A synthetic pillar page: (question, grade label or None, summary) per section."""
+    body = [f"<!DOCTYPE html><html><head><title>{title}</title></head><body>",
+            "<p>Synthetic test page (peelpipe tests).</p>", f"<h1>{title}</h1>"]
+    for question, label, summary in sections:
+        body.append(f"<h2>{question}</h2><p>Last updated 09/11/2017</p>")
+        if label:
+            body.append(f"<p>{label}</p>")
+        body.append(f"<p>{summary}</p>")
+    body.append("</body></html>")
+    return "\n".join(body)
+
+
+def landing_page(title: str, sentences: list[str]) -> str:
+    """A synthetic landing page with headline sentences."""
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><p>Synthetic test page.</p>"
+            f"<h1>{title}</h1>" + "".join(f"<p>{s}</p>" for s in sentences) + "</body></html>")

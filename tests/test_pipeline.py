@@ -1,0 +1,230 @@
+"""The whole pipeline without Prefect, over real HTTP: sample site, re-runs, bad pages, faults."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from peelpipe import pipeline
+from peelpipe.errors import SiteRefusedError
+from peelpipe.samplesite import SITE_ROOT, serve_site
+from sites import landing_page, local_catalogue, pillar_page, write_page
+
+PILLAR_CYCLES = ["2014", "2015", "2016", "2017", "2018-19"]
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """One backfill of the whole bundled sample site, then a second identical backfill."""
+    tmp = tmp_path_factory.mktemp("sample")
+    with serve_site() as site:
+        catalogue = local_catalogue(tmp, site.url)
+        first = pipeline.run_pipeline(catalogue, PILLAR_CYCLES, list(catalogue.forces))
+        wh = pipeline.open_warehouse(catalogue)
+        tables_first = wh.read_all()
+        second = pipeline.run_pipeline(catalogue, PILLAR_CYCLES, list(catalogue.forces))
+        tables_second = wh.read_all()
+    return catalogue, first, second, tables_first, tables_second
+
+
+def grade_of(tables, force, cycle, area):
+    rows = [j for j in tables["judgements"] if (j["force_id"], j["cycle_id"], j["area_id"]) == (force, cycle, area)]
+    assert len(rows) <= 1
+    return rows[0]["grade"] if rows else None
+
+
+def test_staffordshire_pillar_grades_2015_to_2018_19(sample_run) -> None:
+    # Real published grades (HMICFRS PEEL pages): RI/G/G, RI/G/G, G/G/G, G/G/G.
+    _, _, _, tables, _ = sample_run
+    expected = {"2015": ("requires_improvement", "good", "good"), "2016": ("requires_improvement", "good", "good"),
+                "2017": ("good", "good", "good"), "2018-19": ("good", "good", "good")}
+    for cycle, grades in expected.items():
+        got = tuple(grade_of(tables, "staffordshire", cycle, p) for p in ("effectiveness", "efficiency", "legitimacy"))
+        assert got == grades, cycle
+    q = {j["area_id"]: (j["grade"], j["grade_status"], j["grade_source"]) for j in tables["judgements"]
+         if j["force_id"] == "staffordshire" and j["cycle_id"] == "2017" and j["area_id"].startswith("effectiveness.")}
+    assert q["effectiveness.protecting-vulnerable"] == ("requires_improvement", "graded", "label")
+    assert q["effectiveness.preventing-crime"][:2] == ("good", "graded")
+    assert q["effectiveness.specialist-capabilities"][1] == "ungraded"
+
+
+def test_staffordshire_2016_to_2017_effectiveness_upgrade(sample_run) -> None:
+    _, _, _, tables, _ = sample_run
+    ups = [c for c in tables["changes"] if c["change_type"] == "upgrade" and c["force_id"] == "staffordshire"
+           and c["area_id"] == "effectiveness"]
+    assert [(c["from_cycle_id"], c["to_cycle_id"], c["from_grade"], c["to_grade"]) for c in ups] == [
+        ("2016", "2017", "requires_improvement", "good")]
+    assert ups[0]["announce"] is False  # a backfill records changes but does not announce them
+
+
+def test_every_real_grade_on_the_sample_site_is_read(sample_run) -> None:
+    _, _, _, tables, _ = sample_run
+    facts = tomllib.loads((SITE_ROOT.parent / "facts.toml").read_text())["grade"]
+    wrong = [(f["force"], f["cycle"], f["area"], f["grade"], grade_of(tables, f["force"], f["cycle"], f["area"]))
+             for f in facts if grade_of(tables, f["force"], f["cycle"], f["area"]) != f["grade"]]
+    assert not wrong and len(facts) > 300
+    graded = [j for j in tables["judgements"] if j["grade"] is not None]
+    assert len(graded) == len(facts)  # nothing invented beyond the published grades
+
+
+def test_coverage_and_absent_pages(sample_run) -> None:
+    catalogue, first, _, tables, _ = sample_run
+    assert first.stats["pages_parsed"] == 475
+    assert first.stats["pages_not_found"] == 860 - 475
+    assert len(tables["assessments"]) == 130
+    assert {r["status"] for r in tables["pages"]} == {"parsed", "not_found"}
+    assert not [i for i in tables["parse_issues"] if i["severity"] == "error"]
+    assert first.skipped_cycles == []
+
+
+def test_rerunning_the_same_backfill_is_idempotent_and_cheap(sample_run) -> None:
+    _, first, second, before, after = sample_run
+    for name in ("judgements", "observations", "findings", "assessments", "changes", "pages"):
+        assert len(after[name]) == len(before[name]), name
+    key = lambda r: (r["force_id"], r["cycle_id"], r["area_id"])  # noqa: E731
+    strip = lambda r: {k: v for k, v in r.items() if k != "last_seen_at"}  # noqa: E731
+    assert sorted(map(strip, after["judgements"]), key=key) == sorted(map(strip, before["judgements"]), key=key)
+    assert second.changes == []
+    assert second.stats["not_modified"] == 475 and second.stats["pages_parsed"] == 0
+    assert second.stats["pages_reused"] == 475
+    assert second.stats["bytes_downloaded"] < first.stats["bytes_downloaded"] / 10
+    assert len(after["runs"]) == 2
+
+
+def synthetic_site(tmp_path: Path) -> Path:
+    """A site for the synthetic force: a good 2017 landing page and efficiency page."""
+    root = tmp_path / "site"
+    (root).mkdir()
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    write_page(root, "/peel-assessments/peel-2017/testshire/", landing_page("Testshire 2017", [
+        "The extent to which the constabulary is effective at keeping people safe and reducing crime is good.",
+        "The extent to which the constabulary is efficient at keeping people safe and reducing crime is good.",
+        "The extent to which the constabulary is legitimate at keeping people safe and reducing crime is good."]))
+    write_page(root, "/peel-assessments/peel-2017/testshire/efficiency/", pillar_page("Testshire PEEL 2017", [
+        ("How efficient is the force at keeping people safe and reducing crime?", "Good", "It is good."),
+        ("How well does the force understand demand?", "Good", "Testshire Constabulary is good at this."),
+        ("How well is the force planning for the future?", "Requires improvement", "More to do.")]))
+    return root
+
+
+def test_bad_pages_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    write_page(root, "/peel-assessments/peel-2017/testshire/effectiveness/", pillar_page("Testshire PEEL 2017", [
+        ("How effective is the force at keeping people safe and reducing crime?", "Satisfactory", "Fine."),
+        ("How effective is the force at investigating crime and reducing re-offending?", "Good", "Good work.")]))
+    truncated = pillar_page("Testshire PEEL 2017", [
+        ("How legitimate is the force at keeping people safe and reducing crime?", "Good", "It is good.")])
+    write_page(root, "/peel-assessments/peel-2017/testshire/legitimacy/", truncated[: len(truncated) // 2])
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        summary = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+        tables = pipeline.open_warehouse(catalogue).read_all()
+    issues = {(i["source_url"].split("/")[-2], i["reason"]) for i in tables["parse_issues"]}
+    assert ("effectiveness", "unknown_grade") in issues
+    assert ("legitimacy", "truncated") in issues
+    grades = {j["area_id"]: j["grade"] for j in tables["judgements"]}
+    assert grades["effectiveness.investigating-crime"] == "good"
+    assert grades["efficiency.planning-for-future"] == "requires_improvement"
+    # The unreadable effectiveness grade is not guessed: only the landing page's headline stands.
+    eff = next(j for j in tables["judgements"] if j["area_id"] == "effectiveness")
+    assert (eff["grade"], eff["grade_source"], eff["observations"]) == ("good", "headline", 1)
+    assert summary.stats["pages_unreadable"] == 1
+
+
+def test_landing_and_pillar_disagreement_keeps_both_and_flags_it(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    write_page(root, "/peel-assessments/peel-2017/testshire/efficiency/", pillar_page("Testshire PEEL 2017", [
+        ("How efficient is the force at keeping people safe and reducing crime?", "Requires improvement", "Hmm.")]))
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+        tables = pipeline.open_warehouse(catalogue).read_all()
+    eff = next(j for j in tables["judgements"] if j["area_id"] == "efficiency")
+    assert eff["conflict"] is True and eff["grade"] == "requires_improvement" and eff["observations"] == 2
+    assert "landing page (headline): good" in eff["conflict_detail"]
+    observed = sorted((o["page_kind"], o["grade"]) for o in tables["observations"] if o["area_id"] == "efficiency")
+    assert observed == [("landing", "good"), ("pillar", "requires_improvement")]
+    assert any(i["reason"] == "pages_disagree" for i in tables["parse_issues"])
+
+
+def test_a_correction_on_a_published_page_is_detected_once(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    fixed = tmp_path / "fixed"
+    write_page(fixed, "/peel-assessments/peel-2017/testshire/efficiency/", pillar_page("Testshire PEEL 2017", [
+        ("How efficient is the force at keeping people safe and reducing crime?", "Good", "It is good."),
+        ("How well does the force understand demand?", "Inadequate", "Corrected."),
+        ("How well is the force planning for the future?", "Requires improvement", "More to do.")]))
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    with serve_site(root, overlays=[fixed]) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        run = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True)
+        again = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True)
+    assert [(c["change_type"], c["area_id"], c["from_grade"], c["to_grade"], c["announce"]) for c in run.changes] == [
+        ("correction", "efficiency.understanding-demand", "good", "inadequate", True)]
+    assert again.changes == []
+
+
+def test_a_403_stops_the_run_and_leaves_the_warehouse_untouched(tmp_path: Path) -> None:
+    from httpsim import Reply, ScriptedServer
+
+    root = synthetic_site(tmp_path)
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    wh = pipeline.open_warehouse(catalogue)
+    before = (wh.root / "CURRENT").read_text()
+    with ScriptedServer() as blocked:
+        blocked.route("/robots.txt", Reply(404))
+        blocked.route("/peel-assessments/peel-2017/testshire/", Reply(403, b"Access denied"))
+        catalogue = local_catalogue(tmp_path, blocked.url, synthetic=True)
+        with pytest.raises(SiteRefusedError, match="403"):
+            pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    assert (wh.root / "CURRENT").read_text() == before
+    assert not (wh.root / ".lock").exists()
+
+
+def test_a_crash_mid_run_publishes_nothing_and_the_next_run_completes(tmp_path: Path, monkeypatch) -> None:
+    root = synthetic_site(tmp_path)
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+        wh = pipeline.open_warehouse(catalogue)
+        before = wh.manifest()
+        judged = sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements"))
+        real = pipeline.read_page
+        calls = {"n": 0}
+
+        def crash(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "read_page", crash)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
+        assert wh.manifest() == before and not (wh.root / ".lock").exists()
+        monkeypatch.setattr(pipeline, "read_page", real)
+        after = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
+    assert after.changes == []
+    assert sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements")) == judged
+    assert len(wh.read_table("runs")) == 2  # the crashed run left no trace in the tables
+
+
+def test_replay_rebuilds_from_the_archive_without_the_network(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    wh = pipeline.open_warehouse(catalogue)
+    before = wh.read_table("judgements")
+    offline = local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True)  # nothing listens there
+    summary = pipeline.replay(offline)
+    strip = lambda rows: sorted(({k: v for k, v in r.items() if k != "last_seen_at"} for r in rows),  # noqa: E731
+                                key=lambda r: r["area_id"])
+    assert strip(wh.read_table("judgements")) == strip(before)
+    assert summary.stats["pages_parsed"] == 2 and wh.read_table("runs")[-1]["mode"] == "replay"
