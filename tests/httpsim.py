@@ -50,6 +50,7 @@ class Request(NamedTuple):
     headers: dict[str, str]
     client_port: int
     time: float  # time.monotonic() when the request had been read
+    body: bytes = b""  # request body (POST), read by Content-Length
 
 
 Responder = Reply | Callable[[Request], Reply]
@@ -86,15 +87,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(head=True)
 
-    def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+    def do_POST(self) -> None:  # noqa: N802 - _serve reads the body
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
         request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                          self.client_address[1], time.monotonic())
+                          self.client_address[1], time.monotonic(), body)
         reply = self.server.sim._dispatch(request)
         try:
             self._send(reply, head)
