@@ -64,7 +64,8 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     parsed.findings.extend(boxes.findings)
     box_by_area = {o.area_id: o for o in boxes.observations}
 
-    if not headlines and not box_by_area:
+    headline_unreadable = any(i.reason == "unknown_grade" for i in parsed.issues)
+    if not headlines and not box_by_area and not headline_unreadable:
         return unreadable(parsed, "not_peel_page",
                           f"no PEEL {cycle.label} headline sentence or pillar box found (title {parsed.title!r})")
     for pillar in PILLARS:

@@ -1,0 +1,80 @@
+"""The command line: help with examples, one-line errors, and the commands working together."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from peelpipe.cli import build_parser, main
+from peelpipe.samplesite import serve_site
+
+COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo"]
+
+
+def peelpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "peelpipe", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def test_every_command_has_help_with_examples(capsys) -> None:
+    parser = build_parser()
+    listed = parser.format_help()
+    for command in COMMANDS:
+        assert command in listed
+        with pytest.raises(SystemExit) as info:
+            main([command, "--help"])
+        assert info.value.code == 0
+        text = capsys.readouterr().out
+        assert "examples:" in text and "--warehouse" in text and "--base-url" in text, command
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command in COMMANDS:
+        assert f"peelpipe {command}" in readme, command
+
+
+def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
+    result = peelpipe("backfill", "--forces", "atlantis", "--warehouse", str(tmp_path), "--no-prefect")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "unknown force 'atlantis'" in result.stderr
+    result = peelpipe("serve", env={"PREFECT_API_URL": ""})
+    assert result.returncode == 1 and "prefect server start" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    result = peelpipe("changes", "--since", "last tuesday", "--warehouse", str(tmp_path))
+    assert result.returncode == 1 and "--since must be a date" in result.stderr
+
+
+def test_backfill_status_and_changes_together(tmp_path: Path, capsys) -> None:
+    wh = str(tmp_path / "wh")
+    assert main(["status", "--warehouse", wh]) == 0
+    assert "No snapshot published yet" in capsys.readouterr().out
+    with serve_site() as site:
+        code = main(["backfill", "--cycles", "2016,2017", "--forces", "staffordshire,metropolitan", "--no-prefect",
+                     "--warehouse", wh, "--base-url", site.url, "--delay", "0"])
+    out = capsys.readouterr().out
+    assert code == 0 and "16 planned: 16 parsed" in out and "4 force x cycle combinations" in out
+
+    assert main(["status", "--warehouse", wh]) == 0
+    status = capsys.readouterr().out
+    assert "PEEL 2017" in status and " 2/43" in status and "missing avon-and-somerset" in status
+
+    assert main(["changes", "--warehouse", wh, "--format", "json", "--force", "staffordshire",
+                 "--type", "upgrade"]) == 0
+    changes = json.loads(capsys.readouterr().out)
+    assert [(c["area_id"], c["from_grade"], c["to_grade"]) for c in changes] == [
+        ("effectiveness", "requires_improvement", "good")]
+
+    assert main(["changes", "--warehouse", wh, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# PEEL grade changes") and "## Upgrades" in markdown
+    assert "Staffordshire Police, effectiveness: upgrade from requires improvement (PEEL 2016) to good (PEEL 2017)" in markdown
+
+    assert main(["status", "--warehouse", wh, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["last_run"]["mode"] == "backfill"
