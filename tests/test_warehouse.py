@@ -43,6 +43,8 @@ def test_publish_writes_manifest_and_typed_parquet(tmp_path: Path) -> None:
     assert list(pd.read_parquet(path)["force_id"]) == ["synthetic-0", "synthetic-1"]
     count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
     assert count == 2
+    link = tmp_path / "current" / "forces.parquet"
+    assert duckdb.sql(f"SELECT count(*) FROM '{link}'").fetchall()[0][0] == 2
 
 
 def test_a_row_that_does_not_fit_the_schema_is_refused_and_nothing_changes(tmp_path: Path) -> None:
@@ -103,3 +105,14 @@ def test_a_lock_left_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
     assert (tmp_path / ".lock").exists()
     with Warehouse(tmp_path).lock("next run"):
         assert json.loads((tmp_path / ".lock").read_text())["pid"] == os.getpid()
+
+
+def test_data_dictionary_matches_the_schemas() -> None:
+    from conftest import ROOT
+    from peelpipe.datadoc import render
+
+    committed = (ROOT / "docs" / "data-model.md").read_text()
+    assert committed == render(), "docs/data-model.md is stale: run python -m peelpipe.datadoc"
+    for name, schema in TABLES.items():
+        assert f"## {name}" in committed
+        assert all(field.metadata and field.metadata.get(b"description") for field in schema), name

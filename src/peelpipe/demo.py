@@ -52,9 +52,9 @@ def run_demo(args: argparse.Namespace) -> int:
     root = warehouse.root.resolve()
     print(f"""
 Warehouse: {root}
-  CURRENT names the snapshot; each table is a Parquet file. Read it with:
-    duckdb -c "SELECT * FROM read_parquet('{root}/' || (SELECT tables.judgements.path FROM read_json('{root}/CURRENT')))"
-    python -c "import json,pandas as pd; m=json.load(open('{root}/CURRENT')); print(pd.read_parquet('{root}/'+m['tables']['judgements']['path']))"
+  CURRENT is the manifest of the current snapshot; current/ links to it. Read it with:
+    python -c "import duckdb; print(duckdb.sql(\\"SELECT force_id, cycle_id, area_id, grade FROM '{root}/current/judgements.parquet' WHERE force_id='staffordshire' AND level='pillar'\\"))"
+    python -c "import json, pandas as pd; m = json.load(open('{root}/CURRENT')); print(pd.read_parquet('{root}/' + m['tables']['judgements']['path']))"
   More: peelpipe status --warehouse {args.warehouse or 'warehouse'}; peelpipe changes --format markdown
 Demo finished in {time.monotonic() - started:.1f} s.""")
     return 0

@@ -182,5 +182,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "changes": ("change_id",),
     "alerts": ("change_id", "channel", "sent_at"),
     "pages": ("source_url",),
+    "parse_issues": ("source_url", "reason", "area_id"),
     "runs": ("run_id",),
 }

@@ -129,6 +129,7 @@ class Warehouse:
                 **(extra or {}),
             }
             write_atomic(self.root / "CURRENT", json.dumps(manifest, indent=2, default=str).encode())
+            self._point_current_link(snapshot_id)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if not (self.manifest() or {}).get("snapshot_id") == snapshot_id:
@@ -136,6 +137,17 @@ class Warehouse:
             raise
         self._prune(snapshot_id)
         return manifest
+
+    def _point_current_link(self, snapshot_id: str) -> None:
+        """Point the convenience link current/ at the new snapshot (CURRENT stays the authority)."""
+        link = self.root / "current"
+        tmp = self.root / f".current.{snapshot_id}.tmp"
+        try:
+            tmp.unlink(missing_ok=True)
+            os.symlink(Path("snapshots") / snapshot_id, tmp, target_is_directory=True)
+            os.replace(tmp, link)
+        except OSError:  # a file system without symlinks: readers use CURRENT
+            tmp.unlink(missing_ok=True)
 
     def _prune(self, current_id: str) -> None:
         """Keep the newest snapshots; remove older ones and staging left by crashed runs."""
