@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,38 +25,42 @@ def run_demo(args: argparse.Namespace) -> int:
     from peelpipe.samplesite import serve_site
 
     started = time.monotonic()
+    say = (lambda *a, **k: None) if args.quiet else print  # noqa: E731
     with serve_site() as site:
-        print(f"Sample site (real published grades, peelpipe's own wording) serving on {site.url}", flush=True)
+        say(f"Sample site (real published grades, peelpipe's own wording) serving on {site.url}", flush=True)
         common = {"warehouse": args.warehouse, "base_url": site.url, "delay": args.delay, "quiet": args.quiet,
                   "no_prefect": args.no_prefect, "json": False}
         backfill = SimpleNamespace(**common, cycles="all", forces="all", alerts=False)
         how = "directly" if args.no_prefect else "through the Prefect backfill flow"
-        print(f"1. Backfill of every cycle and force {how} …", flush=True)
+        say(f"1. Backfill of every cycle and force {how} …", flush=True)
         catalogue, summary = cli._execute(backfill, "backfill")  # noqa: SLF001 - same process, same wiring
         warehouse = open_warehouse(catalogue)
         judgements = warehouse.read_table("judgements")
         assessments = warehouse.read_table("assessments")
-        print(run_summary_text(summary, catalogue, judgements, assessments))
-        print("2. A scheduled run against the unchanged site (conditional requests only) …", flush=True)
+        say(run_summary_text(summary, catalogue, judgements, assessments))
+        say("2. A scheduled run against the unchanged site (conditional requests only) …", flush=True)
         catalogue, second = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
         s = second.stats
-        print(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
+        say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
               f"{s.get('pages_parsed', 0)} pages re-parsed, {len(second.changes)} new changes")
-    print()
-    print(staffordshire_table(judgements, catalogue))
-    print()
+    say()
+    say(staffordshire_table(judgements, catalogue))
+    say()
     changes = warehouse.read_table("changes")
     moves = [c for c in changes if c["change_type"] in ("upgrade", "downgrade")]
-    print(f"Year-on-year changes in the warehouse: {len(moves)} upgrades/downgrades, e.g.:")
+    say(f"Year-on-year changes in the warehouse: {len(moves)} upgrades/downgrades, e.g.:")
     for change in sorted(moves, key=lambda c: (c["force_id"] != "staffordshire", c["force_id"], c["to_cycle_id"]))[:5]:
-        print(f"  - {change['summary']}")
+        say(f"  - {change['summary']}")
     root = warehouse.root.resolve()
-    print(f"""
+    python = sys.executable
+    command = Path(sys.executable).with_name("peelpipe")
+    say(f"""
 Warehouse: {root}
   CURRENT is the manifest of the current snapshot; current/ links to it. Read it with:
-    python -c "import duckdb; print(duckdb.sql(\\"SELECT force_id, cycle_id, area_id, grade FROM '{root}/current/judgements.parquet' WHERE force_id='staffordshire' AND level='pillar'\\"))"
-    python -c "import json, pandas as pd; m = json.load(open('{root}/CURRENT')); print(pd.read_parquet('{root}/' + m['tables']['judgements']['path']))"
-  More: peelpipe status --warehouse {args.warehouse or 'warehouse'}; peelpipe changes --format markdown
+    {python} -c "import duckdb; print(duckdb.sql(\\"SELECT force_id, cycle_id, area_id, grade FROM '{root}/current/judgements.parquet' WHERE force_id='staffordshire' AND level='pillar'\\"))"
+    {python} -c "import json, pandas as pd; m = json.load(open('{root}/CURRENT')); print(pd.read_parquet('{root}/' + m['tables']['judgements']['path']))"
+  More: {command} status --warehouse {root}
+        {command} changes --warehouse {root} --format markdown
 Demo finished in {time.monotonic() - started:.1f} s.""")
     return 0
 
