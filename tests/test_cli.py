@@ -78,3 +78,17 @@ def test_backfill_status_and_changes_together(tmp_path: Path, capsys) -> None:
 
     assert main(["status", "--warehouse", wh, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["last_run"]["mode"] == "backfill"
+
+
+def test_the_readme_reading_examples_work(tmp_path: Path) -> None:
+    import re
+
+    with serve_site() as site:
+        assert main(["backfill", "--cycles", "2016,2017", "--forces", "staffordshire", "--no-prefect", "--quiet",
+                     "--warehouse", str(tmp_path / "warehouse"), "--base-url", site.url, "--delay", "0"]) == 0
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(blocks) >= 2
+    script = "\n".join(blocks) + "\nprint(len(judgements))\n"
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "requires_improvement" in result.stdout and result.stdout.strip().endswith("\n11")  # 3 pillars in 2016; 3 + 5 questions in 2017

@@ -228,3 +228,45 @@ def test_replay_rebuilds_from_the_archive_without_the_network(tmp_path: Path) ->
                                 key=lambda r: r["area_id"])
     assert strip(wh.read_table("judgements")) == strip(before)
     assert summary.stats["pages_parsed"] == 2 and wh.read_table("runs")[-1]["mode"] == "replay"
+
+
+def test_a_page_that_turns_into_a_cookie_wall_loses_nothing(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    wall = tmp_path / "wall"
+    write_page(wall, "/peel-assessments/peel-2017/testshire/efficiency/",
+               "<html><head><title>Cookies on this site</title></head><body><h1>Cookies on this site</h1>"
+               "<p>We use some essential cookies to make this website work.</p><button>Accept</button></body></html>")
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    wh = pipeline.open_warehouse(catalogue)
+    before = sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements"))
+    with serve_site(root, overlays=[wall]) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        summary = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
+    assert sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements")) == before
+    assert summary.changes == [] and summary.stats["pages_unreadable"] == 1
+    issue = next(i for i in wh.read_table("parse_issues") if i["reason"] == "not_peel_page")
+    assert issue["source_url"].endswith("/peel-2017/testshire/efficiency/") and "Cookies" in issue["detail"]
+    page = next(p for p in wh.read_table("pages") if p["source_url"] == issue["source_url"])
+    assert page["status"] == "unreadable"
+
+
+def test_a_carried_over_question_takes_the_grade_it_carries_over(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write_page(root, "/peel-assessments/peel-2017/testshire/effectiveness/", pillar_page("Testshire PEEL 2017", [
+        ("How effective is the force at keeping people safe and reducing crime?", "Good", "Good overall."),
+        ("How effective is the force at tackling serious and organised crime?", "Outstanding", "Very well.")]))
+    write_page(root, "/peel-assessments/peel-2018/testshire/effectiveness/", pillar_page("Testshire PEEL 2018", [
+        ("How effectively does the force reduce crime and keep people safe?", "Good", "Good overall."),
+        ("How effective is the force at tackling serious and organised crime?", None,
+         "This question was not subject to detailed inspection in 2018/19, and our judgment from the 2017 "
+         "effectiveness inspection has been carried over.")]))
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017", "2018-19"], ["testshire"])
+        tables = pipeline.open_warehouse(catalogue).read_all()
+    soc = next(j for j in tables["judgements"] if (j["cycle_id"], j["area_id"]) == (
+        "2018-19", "effectiveness.serious-organised-crime"))
+    assert (soc["grade"], soc["grade_status"], soc["grade_source"]) == ("outstanding", "graded", "carried_over")
+    assert any(i["reason"] == "carried_over_without_grade" for i in tables["parse_issues"])
