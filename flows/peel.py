@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from peelpipe import pipeline
 from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
-from peelpipe.report import run_summary_text
+from peelpipe.report import progress_printer, run_summary_text
 from peelpipe.transform.build import PageOutcome, RunInfo
 
 
@@ -34,11 +34,12 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
 @task(name="fetch-and-parse-cycle", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
       retry_condition_fn=_retry_transient)
 def fetch_and_parse_cycle(catalogue: Catalogue, cycle_id: str, force_ids: list[str],
-                          previous_pages: dict[str, dict[str, Any]]) -> tuple[list[PageOutcome], dict[str, int]]:
+                          previous_pages: dict[str, dict[str, Any]],
+                          progress: bool = False) -> tuple[list[PageOutcome], dict[str, int]]:
     """Fetch (conditionally) and parse every page of one cycle for the given forces."""
     warehouse = pipeline.open_warehouse(catalogue)
     refs = pipeline.plan_pages(catalogue, [cycle_id], force_ids)
-    return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages)
+    return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress_printer(not progress))
 
 
 @task(name="build-and-publish", cache_policy=NO_CACHE)
@@ -51,7 +52,7 @@ def build_and_publish(catalogue: Catalogue, outcomes: list[PageOutcome], run: Ru
 
 
 def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str, announce: bool,
-         deliver: bool) -> dict[str, Any]:
+         deliver: bool, progress: bool) -> dict[str, Any]:
     warehouse = pipeline.open_warehouse(catalogue)
     cycles, skipped = pipeline.parseable_cycles(catalogue, cycle_ids)
     run = pipeline.new_run(mode, pipeline.scope_text(cycles, force_ids, catalogue), announce)
@@ -60,7 +61,7 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
         outcomes: list[PageOutcome] = []
         totals: dict[str, int] = {}
         for cycle_id in cycles:
-            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages)
+            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages, progress)
             outcomes.extend(cycle_outcomes)
             for key, value in stats.items():
                 totals[key] = totals.get(key, 0) + value
@@ -75,14 +76,15 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
 
 @flow(name="peel-backfill", log_prints=False)
 def backfill_flow(cycles: str = "all", forces: str = "all", alerts: bool = False,
-                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+                  settings: dict[str, Any] | None = None, progress: bool = False) -> dict[str, Any]:
     """Fetch, parse and publish an explicit scope. Records changes; alerts only when asked."""
     catalogue = load(settings)
-    return _run(catalogue, catalogue.cycle_ids(cycles), catalogue.force_ids(forces), "backfill", alerts, alerts)
+    return _run(catalogue, catalogue.cycle_ids(cycles), catalogue.force_ids(forces), "backfill", alerts, alerts,
+                progress)
 
 
 @flow(name="peel-refresh", log_prints=False)
-def refresh_flow(settings: dict[str, Any] | None = None) -> dict[str, Any]:
+def refresh_flow(settings: dict[str, Any] | None = None, progress: bool = False) -> dict[str, Any]:
     """The scheduled run: every cycle and force, conditional requests, changes announced and delivered."""
     catalogue = load(settings)
-    return _run(catalogue, list(catalogue.cycles), list(catalogue.forces), "run", True, True)
+    return _run(catalogue, list(catalogue.cycles), list(catalogue.forces), "run", True, True, progress)

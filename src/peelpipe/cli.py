@@ -64,24 +64,10 @@ def prefect_environment(prefect_home: str) -> None:
         os.environ.setdefault(key, value)
 
 
-def _progress(quiet: bool):  # noqa: ANN202
-    if quiet:
-        return None
-    tty = sys.stderr.isatty()
-
-    def show(number: int, total: int, ref: Any, outcome: str) -> None:
-        if tty:
-            print(f"\r  [{number}/{total}] {ref.cycle_id} {ref.force_id} {ref.kind} {ref.pillar or ''}: {outcome}".ljust(90),
-                  end="" if number < total else "\n", file=sys.stderr, flush=True)
-        elif number % 50 == 0 or number == total:
-            print(f"  {number}/{total} pages", file=sys.stderr, flush=True)
-
-    return show
-
-
 def _execute(args: argparse.Namespace, mode: str) -> Any:
     """Run a backfill or scheduled run, through Prefect unless --no-prefect."""
     from peelpipe import pipeline
+    from peelpipe.report import progress_printer
 
     catalogue = _catalogue(args)
     if mode == "run":
@@ -91,16 +77,17 @@ def _execute(args: argparse.Namespace, mode: str) -> Any:
     if getattr(args, "no_prefect", False):
         deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
         summary = pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
-                                        progress=_progress(args.quiet), deliver=deliver)
+                                        progress=progress_printer(args.quiet), deliver=deliver)
     else:
         prefect_environment(catalogue.settings.prefect_home)
         from flows.peel import backfill_flow, refresh_flow
 
         overrides = _settings_overrides(args)
         if mode == "run":
-            result = refresh_flow(settings=overrides)
+            result = refresh_flow(settings=overrides, progress=not args.quiet)
         else:
-            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides)
+            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides,
+                                   progress=not args.quiet)
         summary = result["summary"]
     return catalogue, summary
 

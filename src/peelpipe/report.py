@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from peelpipe.config import Catalogue
 from peelpipe.grades import grade_label
 from peelpipe.pipeline import RunSummary
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def run_summary_text(summary: RunSummary, catalogue: Catalogue, judgements: list[dict[str, Any]] | None = None,
@@ -19,7 +25,7 @@ def run_summary_text(summary: RunSummary, catalogue: Catalogue, judgements: list
         forces = {a["force_id"] for a in assessments}
         cycles = {a["cycle_id"] for a in assessments}
         lines.append(f"  assessments   {len(assessments)} force x cycle combinations found "
-                     f"({len(forces)} forces, {len(cycles)} cycles)")
+                     f"({_n(len(forces), 'force')}, {_n(len(cycles), 'cycle')})")
     if judgements is not None:
         graded = sum(1 for j in judgements if j["grade_status"] == "graded")
         lines.append(f"  judgements    {len(judgements)} in the warehouse, {graded} with a grade")
@@ -93,3 +99,19 @@ def changes_table(changes: list[dict[str, Any]]) -> str:
         lines.append(f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
                      f"{(c.get('area_id') or '-'):<40} {before:<30} {after}")
     return "\n".join(lines)
+
+
+def progress_printer(quiet: bool) -> Callable[[int, int, Any, str], None] | None:
+    """A progress callback for long runs: a live line on a terminal, a line per 50 pages otherwise."""
+    if quiet:
+        return None
+    tty = sys.stderr.isatty()
+
+    def show(number: int, total: int, ref: Any, outcome: str) -> None:
+        if tty:
+            line = f"  [{number}/{total}] {ref.cycle_id} {ref.force_id} {ref.kind} {ref.pillar or ''}: {outcome}"
+            print(f"\r{line:<90}", end="" if number < total else "\n", file=sys.stderr, flush=True)
+        elif number % 50 == 0 or number == total:
+            print(f"  {ref.cycle_id}: {number}/{total} pages", file=sys.stderr, flush=True)
+
+    return show
