@@ -138,3 +138,13 @@ def test_markup_noise_never_changes_a_grade(heading, wrapper, space, noise, attr
 def test_grade_words_survive_case_and_punctuation(word: str, tail: str, upper: bool) -> None:
     text = (word.upper() if upper else word) + tail
     assert grade_word(text) == grade_word(word) is not None
+
+
+def test_an_unknown_label_with_a_plain_summary_keeps_the_summary_grade_and_says_so(catalogue) -> None:
+    html = ("<html><body><h1>Testshire PEEL 2017</h1><h2>How effective is the force at keeping people safe and "
+            "reducing crime?</h2><p>Last updated 22/03/2018</p><p>Splendid</p><p>Testshire Constabulary is good at "
+            "keeping people safe and reducing crime.</p></body></html>")
+    parsed = parse_page(html, page_ref("testshire", "2017", "pillar", "effectiveness"), catalogue)
+    assert grades(parsed) == {"effectiveness": ("good", "graded")}
+    issue = next(i for i in parsed.issues if i.reason == "unknown_grade")
+    assert issue.severity == "warning" and "'Splendid'" in issue.detail

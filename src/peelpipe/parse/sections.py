@@ -144,6 +144,10 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
                            mapped=section.area is not None, carried_over=carried_over)
 
     observation: Observation | None = None
+    if odd_label is not None:
+        kept = f"; the summary sentence says {prose}, kept that" if prose else ""
+        issues.append(ParseIssue("unknown_grade", f"grade label {odd_label.text!r} is not a known grade word{kept}",
+                                 section.area_id, "warning" if prose else "error"))
     if label_block is not None:
         word = label_of(label_block.text)
         assert word is not None
@@ -153,8 +157,7 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
                                      f"label says {word.grade}, summary says {prose}: kept the label",
                                      section.area_id, "warning"))
     elif odd_label is not None and prose is None:
-        issues.append(ParseIssue("unknown_grade", f"grade label {odd_label.text!r} is not a known grade word",
-                                 section.area_id))
+        pass  # reported above; no grade is guessed
     elif prose is not None and not (expected == UNGRADED or not_inspected):
         observation = observe(prose, GRADED, SOURCE_PROSE, prose_sentence)
     elif expected == UNGRADED or not_inspected:
