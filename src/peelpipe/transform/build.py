@@ -48,37 +48,44 @@ class RunInfo:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+def _by_url(rows: Rows, key: str) -> dict[str, dict[str, dict[str, Any]]]:
+    grouped: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["source_url"], {})[row[key]] = dict(row)
+    return grouped
+
+
 def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalogue: Catalogue, run: RunInfo,
                  now: datetime) -> dict[str, Rows]:
     """All tables of the next snapshot (alerts and runs as before plus this run)."""
     pages = {r["source_url"]: dict(r) for r in previous.get("pages", [])}
-    observations = {(r["source_url"], r["area_id"]): dict(r) for r in previous.get("observations", [])}
+    observations = _by_url(previous.get("observations", []), "area_id")  # url -> area -> row
+    findings = _by_url(previous.get("findings", []), "finding_id")  # url -> finding id -> row
     # pages_disagree issues are recomputed from all observations below, so none is carried over.
-    previous_issues = [r for r in previous.get("parse_issues", []) if r["reason"] != "pages_disagree"]
-    issues: Rows = []  # issues of the pages this run touched
-    findings = {r["finding_id"]: dict(r) for r in previous.get("findings", [])}
-    touched: set[str] = set()
+    previous_issues: dict[str, Rows] = {}
+    for row in previous.get("parse_issues", []):
+        if row["reason"] != "pages_disagree":
+            previous_issues.setdefault(row["source_url"], []).append(row)
+    issues: dict[str, Rows] = dict(previous_issues)  # replaced page by page for the pages of this run
 
     for outcome in outcomes:
-        url = outcome.page.url
-        touched.add(url)
-        row = pages.get(url) or _page_row(outcome.page)
-        pages[url] = row
-        fetch = outcome.fetch
+        url, fetch = outcome.page.url, outcome.fetch
+        row = pages.setdefault(url, _page_row(outcome.page))
         row["http_status"] = fetch.status
         row["fetched_at"] = fetch.fetched_at or now
         if fetch.outcome == NOT_FOUND:
             row.update(status="not_found", content_sha256=None)
-            for key in [k for k in observations if k[0] == url]:
-                del observations[key]
-            findings = {k: v for k, v in findings.items() if v["source_url"] != url}
+            observations.pop(url, None)
+            findings.pop(url, None)
+            issues[url] = []
             continue
         if fetch.outcome in (FAILED, DISALLOWED):
-            if row.get("status") not in ("parsed",):
+            # Nothing read: the page keeps what it had, and says why it was not refreshed.
+            if row.get("status") != "parsed":
                 row["status"] = "failed" if fetch.outcome == FAILED else "disallowed"
-            issues.extend(r for r in previous_issues if r["source_url"] == url and r["reason"] != "fetch_failed")
-            issues.append(_issue(outcome.page, None, "error", "fetch_failed" if fetch.outcome == FAILED else
-                                 "robots_disallowed", fetch.error or fetch.outcome, None, now))
+            kept = [r for r in previous_issues.get(url, []) if r["reason"] not in ("fetch_failed", "robots_disallowed")]
+            reason = "fetch_failed" if fetch.outcome == FAILED else "robots_disallowed"
+            issues[url] = kept + [_issue(outcome.page, None, "error", reason, fetch.error or fetch.outcome, None, now)]
             continue
         if fetch.outcome not in (FETCHED, NOT_MODIFIED):
             continue
@@ -86,54 +93,24 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
             row["changed_at"] = now
         row["content_sha256"] = fetch.sha256
         if outcome.reused:
-            for key, obs in observations.items():
-                if key[0] == url:
-                    obs["last_seen_at"] = now
-            issues.extend(r for r in previous_issues if r["source_url"] == url)
+            for obs in observations.get(url, {}).values():
+                obs["last_seen_at"] = now
             continue
         parsed = outcome.parsed
         assert parsed is not None
         row.update(parser_version=parsed.parser_version, title=parsed.title, last_updated=parsed.last_updated,
                    facts=json.dumps(parsed.facts, sort_keys=True) if parsed.facts else None)
-        for issue in parsed.issues:
-            issues.append(_issue(outcome.page, issue.area_id, issue.severity, issue.reason, issue.detail,
-                                 fetch.sha256, now))
-        if not parsed.readable:
-            row["status"] = "unreadable"
-            continue
-        row["status"] = "parsed"
-        unreadable_areas = {i.area_id for i in parsed.issues if i.area_id and i.severity == "error"}
-        new_obs = {}
-        for obs in parsed.observations:
-            old = observations.get((url, obs.area_id))
-            same = old is not None and old["grade"] == obs.grade and old["grade_status"] == obs.grade_status
-            new_obs[(url, obs.area_id)] = {
-                "force_id": outcome.page.force_id, "cycle_id": outcome.page.cycle_id, "area_id": obs.area_id,
-                "area_label": obs.area_label, "level": obs.level, "grade": obs.grade,
-                "grade_status": obs.grade_status, "grade_source": obs.grade_source, "page_kind": outcome.page.kind,
-                "source_url": url, "content_sha256": fetch.sha256, "parser_version": parsed.parser_version,
-                "last_updated": parsed.last_updated, "mapped": obs.mapped, "carried_over": obs.carried_over,
-                "evidence": obs.evidence, "first_seen_at": old["first_seen_at"] if same else now,
-                "last_seen_at": now}
-        for key in [k for k in observations if k[0] == url]:
-            if key in new_obs or key[1] not in unreadable_areas:
-                observations.pop(key)
-        observations.update(new_obs)
-        findings = {k: v for k, v in findings.items() if v["source_url"] != url}
-        for finding in parsed.findings:
-            fid = hashlib.sha256("\x1f".join((outcome.page.force_id, outcome.page.cycle_id, finding.area_id,
-                                              finding.kind, finding.text)).encode()).hexdigest()[:20]
-            old_finding = next((r for r in previous.get("findings", []) if r["finding_id"] == fid), None)
-            findings[fid] = {"finding_id": fid, "force_id": outcome.page.force_id, "cycle_id": outcome.page.cycle_id,
-                             "area_id": finding.area_id, "kind": finding.kind, "text": finding.text,
-                             "source_url": url,
-                             "first_seen_at": old_finding["first_seen_at"] if old_finding else now}
+        issues[url] = [_issue(outcome.page, i.area_id, i.severity, i.reason, i.detail, fetch.sha256, now)
+                       for i in parsed.issues]
+        row["status"] = "parsed" if parsed.readable else "unreadable"
+        if parsed.readable:
+            observations[url] = _merge_observations(outcome, parsed, observations.get(url, {}), now)
+            findings[url] = _findings(outcome, parsed, findings.get(url, {}), now)
 
-    # Issues of pages touched this run are replaced by this run's; others stay as they were.
-    issues.extend(r for r in previous_issues if r["source_url"] not in touched)
-    judgements, conflict_issues = resolve_judgements(list(observations.values()), previous.get("judgements", []),
-                                                     catalogue, now)
-    issues.extend(conflict_issues)
+    all_issues = [r for rows in issues.values() for r in rows]
+    observation_rows = [r for by_area in observations.values() for r in by_area.values()]
+    judgements, conflict_issues = resolve_judgements(observation_rows, previous.get("judgements", []), catalogue, now)
+    all_issues.extend(conflict_issues)
     assessments = build_assessments(pages, judgements, catalogue)
     known = {r["change_id"] for r in previous.get("changes", [])}
     new_changes = detect_changes(previous.get("judgements", []), judgements, catalogue, now=now, run_id=run.run_id,
@@ -141,22 +118,58 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
     run_row = {"run_id": run.run_id, "mode": run.mode, "started_at": run.started_at, "finished_at": now,
                "scope": run.scope, "changes": len(new_changes),
                "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
-                                                         for i in issues) else "completed",
+                                                         for i in all_issues) else "completed",
                **{k: run.stats.get(k, 0) for k in ("requests", "not_modified", "bytes_downloaded", "pages_parsed",
                                                     "pages_reused", "pages_unreadable", "pages_failed")}}
     return {
         "forces": force_rows(catalogue),
         "cycles": cycle_rows(catalogue),
         "pages": sorted(pages.values(), key=lambda r: r["source_url"]),
-        "observations": sorted(observations.values(), key=lambda r: (r["source_url"], r["area_id"])),
+        "observations": sorted(observation_rows, key=lambda r: (r["source_url"], r["area_id"])),
         "judgements": judgements,
         "assessments": assessments,
-        "findings": sorted(findings.values(), key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"])),
-        "parse_issues": sorted(issues, key=lambda r: (r["source_url"], r["reason"], r.get("area_id") or "")),
+        "findings": sorted((r for by_id in findings.values() for r in by_id.values()),
+                           key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"])),
+        "parse_issues": sorted(all_issues, key=lambda r: (r["source_url"], r["reason"], r.get("area_id") or "")),
         "changes": list(previous.get("changes", [])) + new_changes,
         "alerts": list(previous.get("alerts", [])),
         "runs": list(previous.get("runs", [])) + [run_row],
     }
+
+
+def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],
+                        now: datetime) -> dict[str, dict[str, Any]]:
+    """A page's observations after a parse. An area whose grade this parse could not read keeps its
+    previous observation (an error issue names it), so a page that degrades loses nothing."""
+    page, sha = outcome.page, outcome.fetch.sha256
+    unreadable_areas = {i.area_id for i in parsed.issues if i.area_id and i.severity == "error"}
+    after = {area: row for area, row in before.items() if area in unreadable_areas}
+    for obs in parsed.observations:
+        old = before.get(obs.area_id)
+        same = old is not None and old["grade"] == obs.grade and old["grade_status"] == obs.grade_status
+        after[obs.area_id] = {
+            "force_id": page.force_id, "cycle_id": page.cycle_id, "area_id": obs.area_id,
+            "area_label": obs.area_label, "level": obs.level, "grade": obs.grade, "grade_status": obs.grade_status,
+            "grade_source": obs.grade_source, "page_kind": page.kind, "source_url": page.url, "content_sha256": sha,
+            "parser_version": parsed.parser_version, "last_updated": parsed.last_updated, "mapped": obs.mapped,
+            "carried_over": obs.carried_over, "evidence": obs.evidence,
+            "first_seen_at": old["first_seen_at"] if same else now, "last_seen_at": now}
+    return after
+
+
+def _findings(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],
+              now: datetime) -> dict[str, dict[str, Any]]:
+    """A page's findings after a parse, keeping when each was first seen."""
+    page = outcome.page
+    after = {}
+    for finding in parsed.findings:
+        fid = hashlib.sha256("\x1f".join((page.force_id, page.cycle_id, finding.area_id, finding.kind,
+                                          finding.text)).encode()).hexdigest()[:20]
+        old = before.get(fid)
+        after[fid] = {"finding_id": fid, "force_id": page.force_id, "cycle_id": page.cycle_id,
+                      "area_id": finding.area_id, "kind": finding.kind, "text": finding.text, "source_url": page.url,
+                      "first_seen_at": old["first_seen_at"] if old else now}
+    return after
 
 
 def _page_row(page: PageRef) -> dict[str, Any]:
