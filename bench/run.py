@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from reference_bs4 import bs_blocks  # noqa: E402
 
 from peelpipe.config import load  # noqa: E402
-from peelpipe.parse import landing, landing_2014, parse_page, pillar  # noqa: E402
+from peelpipe.parse import common, parse_page  # noqa: E402
 from peelpipe.pipeline import plan_pages  # noqa: E402
 from peelpipe.samplesite import SITE_ROOT, serve_site  # noqa: E402
 
@@ -54,7 +54,7 @@ def parse_all(pages, catalogue):
 def bench_parse(catalogue, repeat: int) -> dict:
     pages = sample_pages(catalogue)
     ours, ref_times = [], []
-    modules = (landing, landing_2014, pillar)
+    modules = (common,)
     originals = [m.html_blocks for m in modules]
     for _ in range(repeat):
         started = time.perf_counter()

@@ -6,7 +6,8 @@ import re
 
 from peelpipe.config import Catalogue
 from peelpipe.models import ParsedPage, ParseIssue
-from peelpipe.parse.blocks import Block
+from peelpipe.models import PageRef
+from peelpipe.parse.blocks import Block, html_blocks, page_title
 from peelpipe.parse.sections import Section, read_section
 from peelpipe.parse.text import is_truncated
 
@@ -43,7 +44,7 @@ def check_document(html: str, parsed: ParsedPage) -> bool:
     return True
 
 
-def check_cycle(title: str | None, blocks: list[Block], cycle_year: str, parsed: ParsedPage) -> bool:
+def check_cycle(title: str | None, cycle_year: str, parsed: ParsedPage) -> bool:
     """False (and the page marked unreadable) when the page's title names another cycle's year."""
     if not title:
         return True
@@ -54,6 +55,19 @@ def check_cycle(title: str | None, blocks: list[Block], cycle_year: str, parsed:
             unreadable(parsed, "wrong_cycle", f"page title {title!r} is for {year}, expected PEEL {cycle_year}")
             return False
     return True
+
+
+def open_page(html: str, page: PageRef, catalogue: Catalogue, parser: str,
+              version: str) -> tuple[ParsedPage, list[Block] | None]:
+    """Start a parse: the page's record, and its blocks (None when it is cut off or of another cycle)."""
+    parsed = ParsedPage(page=page, parser=parser, parser_version=f"{parser}/{version}")
+    if not check_document(html, parsed):
+        return parsed, None
+    blocks, tree = html_blocks(html)
+    parsed.title = page_title(tree, blocks)
+    if not check_cycle(parsed.title, catalogue.cycles[page.cycle_id].year, parsed):
+        return parsed, None
+    return parsed, blocks
 
 
 def read_sections(sections: list[Section], catalogue: Catalogue, parsed: ParsedPage) -> None:

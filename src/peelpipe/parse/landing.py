@@ -18,8 +18,7 @@ import re
 from peelpipe.config import Catalogue
 from peelpipe.grades import UNGRADED, grade_word
 from peelpipe.models import SOURCE_CONFIG, SOURCE_HEADLINE, Observation, PageRef, ParsedPage, ParseIssue
-from peelpipe.parse.blocks import html_blocks, page_title
-from peelpipe.parse.common import check_cycle, check_document, read_sections, unreadable
+from peelpipe.parse.common import open_page, read_sections, unreadable
 from peelpipe.parse.sections import find_sections
 
 PARSER = "landing"
@@ -43,14 +42,10 @@ _WORD_PILLAR = {"effective": "effectiveness", "efficient": "efficiency", "legiti
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Pillar grades from a landing page's headline sentences and pillar boxes."""
-    parsed = ParsedPage(page=page, parser=PARSER, parser_version=f"{PARSER}/{VERSION}")
-    if not check_document(html, parsed):
+    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    if blocks is None:
         return parsed
-    blocks, tree = html_blocks(html)
-    parsed.title = page_title(tree, blocks)
     cycle = catalogue.cycles[page.cycle_id]
-    if not check_cycle(parsed.title, blocks, cycle.year, parsed):
-        return parsed
     text = " \n ".join(b.text for b in blocks)
     headlines = read_headlines(text, parsed)
     tranche = _TRANCHE.search(text)

@@ -15,8 +15,7 @@ import re
 from peelpipe.config import Catalogue
 from peelpipe.grades import UNGRADED, grade_word
 from peelpipe.models import SOURCE_CONFIG, SOURCE_HEADLINE, Observation, PageRef, ParsedPage, ParseIssue
-from peelpipe.parse.blocks import html_blocks, page_title
-from peelpipe.parse.common import check_cycle, check_document, unreadable
+from peelpipe.parse.common import open_page, unreadable
 
 PARSER = "landing-2014"
 VERSION = "1"
@@ -36,12 +35,8 @@ _TOPICS = (("reduc", "effectiveness.reducing-crime"), ("investigat", "effectiven
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Question and efficiency grades from the 2014 narrative sentence."""
-    parsed = ParsedPage(page=page, parser=PARSER, parser_version=f"{PARSER}/{VERSION}")
-    if not check_document(html, parsed):
-        return parsed
-    blocks, tree = html_blocks(html)
-    parsed.title = page_title(tree, blocks)
-    if not check_cycle(parsed.title, blocks, "2014", parsed):
+    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    if blocks is None:
         return parsed
     text = " ".join(" ".join(b.text for b in blocks).split())
     effectiveness = _EFFECTIVENESS.search(text)

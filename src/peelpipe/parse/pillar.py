@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage
-from peelpipe.parse.blocks import html_blocks, page_title
-from peelpipe.parse.common import check_cycle, check_document, read_sections, unreadable
+from peelpipe.parse.common import open_page, read_sections, unreadable
 from peelpipe.parse.sections import find_sections
 
 PARSER = "pillar-page"
@@ -20,14 +19,10 @@ VERSION = "1"
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Judgements, findings and date of one pillar page."""
-    parsed = ParsedPage(page=page, parser=PARSER, parser_version=f"{PARSER}/{VERSION}")
-    if not check_document(html, parsed):
+    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    if blocks is None:
         return parsed
-    blocks, tree = html_blocks(html)
-    parsed.title = page_title(tree, blocks)
     cycle = catalogue.cycles[page.cycle_id]
-    if not check_cycle(parsed.title, blocks, cycle.year, parsed):
-        return parsed
     sections = find_sections(blocks, catalogue, page.cycle_id, page.pillar)
     if not any(s.area is not None for s in sections):
         return unreadable(parsed, "not_peel_page",
