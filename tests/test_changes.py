@@ -73,3 +73,21 @@ def test_ids_are_deterministic_and_known_changes_are_not_repeated(catalogue) -> 
     again = detect(after, after, catalogue)
     assert [c["change_id"] for c in first] == [c["change_id"] for c in again]
     assert detect(after, after, catalogue, known={c["change_id"] for c in first}) == []
+
+
+def test_reworded_findings_are_a_change_once(catalogue) -> None:
+    from peelpipe.transform.changes import detect_finding_changes
+
+    def f(text: str, kind: str = "area_for_improvement") -> dict:
+        return {"force_id": "testshire", "cycle_id": "2023-25", "area_id": "responding-to-the-public", "kind": kind,
+                "text": text}
+
+    before = [f("The force should answer 101 calls faster."), f("The force should review call grading.")]
+    after = [f("The force should answer 101 and 999 calls faster."), f("The force should review call grading.")]
+    changes = detect_finding_changes(before, after, catalogue, now=NOW, run_id="r", announce=True, known_ids=set())
+    assert [(c["change_type"], c["area_id"]) for c in changes] == [("findings_changed", "responding-to-the-public")]
+    assert "1 new, 1 removed" in changes[0]["summary"]
+    again = detect_finding_changes(before, after, catalogue, now=NOW, run_id="r", announce=True,
+                                   known_ids={changes[0]["change_id"]})
+    assert again == []
+    assert detect_finding_changes([], after, catalogue, now=NOW, run_id="r", announce=True, known_ids=set()) == []

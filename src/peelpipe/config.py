@@ -187,6 +187,11 @@ class Force:
     name_form: str
     aliases: tuple[str, ...] = ()
     welsh_slugs: tuple[str, ...] = ()
+    report_slug: str = ""
+
+    def slug_for(self, page_kind: str) -> str:
+        """The slug in the URL of a page of this kind (report pages may use a newer name)."""
+        return (self.report_slug or self.id) if page_kind == "report" else self.id
 
 
 @dataclass(frozen=True)
@@ -325,7 +330,7 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
         try:
             force = Force(id=row["id"], name=row["name"], country=row["country"], region=row.get("region", ""),
                           name_form=row.get("name_form", "force"), aliases=_tuple(row.get("aliases")),
-                          welsh_slugs=_tuple(row.get("welsh_slugs")))
+                          welsh_slugs=_tuple(row.get("welsh_slugs")), report_slug=row.get("report_slug", ""))
         except KeyError as exc:
             raise ConfigError(f"forces.toml: a force lacks {exc}") from None
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", force.id):

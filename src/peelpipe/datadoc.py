@@ -21,7 +21,8 @@ Grades: `outstanding`, `good`, `adequate` (2021/22 on), `requires_improvement`, 
 (the page says "not graded" / "Not being graded"), `ungraded` (never graded in that cycle).
 Change types: `upgrade` / `downgrade` (year on year, comparable cycles), `not_comparable` (across a
 framework change HMICFRS says cannot be compared), `correction` (a published grade changed),
-`newly_graded`, `new_assessment`, `withdrawn`. Change ids are hashes of what changed, so the same
+`newly_graded`, `new_assessment`, `withdrawn`, `findings_changed` (areas for improvement, causes of concern or
+recommendations reworded on a published page). Change ids are hashes of what changed, so the same
 change detected twice has the same id.
 """
 

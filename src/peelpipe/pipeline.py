@@ -35,7 +35,8 @@ def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterab
         cycle = catalogue.cycles[cycle_id]
         for force_id in forces:
             for template in cycle.pages:
-                path = template.path.format(slug=force_id, segment=cycle.segment)
+                slug = catalogue.forces[force_id].slug_for(template.kind) if force_id in catalogue.forces else force_id
+                path = template.path.format(slug=slug, segment=cycle.segment)
                 refs.append(PageRef(force_id=force_id, cycle_id=cycle_id, kind=template.kind, pillar=template.pillar,
                                     path=path, url=_join(CANONICAL_BASE, path),
                                     fetch_url=_join(catalogue.settings.base_url, path)))

@@ -15,6 +15,7 @@ _TYPE_HEADINGS = {
     "newly_graded": "Newly graded",
     "withdrawn": "No longer on the site",
     "not_comparable": "Different grade after a framework change (not directly comparable)",
+    "findings_changed": "Findings changed on a published page",
     "new_assessment": "Assessments found for the first time",
 }
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage, ParseIssue
-from peelpipe.parse import landing, landing_2014, pillar
+from peelpipe.parse import landing, landing_2014, pillar, report
 from peelpipe.parse.common import decode
 
 Parser = Callable[[str, PageRef, Catalogue], ParsedPage]
@@ -19,6 +19,8 @@ def parser_for(page: PageRef, catalogue: Catalogue) -> Parser | None:
         return landing_2014.parse if page.cycle_id == "2014" else landing.parse
     if family == "pillar" and page.kind == "pillar":
         return pillar.parse
+    if family == "area" and page.kind == "report":
+        return report.parse
     return None
 
 

@@ -18,7 +18,7 @@ from peelpipe.config import Catalogue
 from peelpipe.grades import GRADED, PENDING, grade_rank
 from peelpipe.models import (DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, SOURCE_CARRIED_OVER, FetchResult,
                              PageRef, ParsedPage)
-from peelpipe.transform.changes import detect_changes
+from peelpipe.transform.changes import detect_changes, detect_finding_changes
 
 Rows = list[dict[str, Any]]
 
@@ -113,8 +113,12 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
     all_issues.extend(conflict_issues)
     assessments = build_assessments(pages, judgements, catalogue)
     known = {r["change_id"] for r in previous.get("changes", [])}
+    finding_rows = sorted((r for by_id in findings.values() for r in by_id.values()),
+                          key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"]))
     new_changes = detect_changes(previous.get("judgements", []), judgements, catalogue, now=now, run_id=run.run_id,
                                  announce=run.announce, known_ids=known)
+    new_changes += detect_finding_changes(previous.get("findings", []), finding_rows, catalogue, now=now,
+                                          run_id=run.run_id, announce=run.announce, known_ids=known)
     run_row = {"run_id": run.run_id, "mode": run.mode, "started_at": run.started_at, "finished_at": now,
                "scope": run.scope, "changes": len(new_changes),
                "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
@@ -128,8 +132,7 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
         "observations": sorted(observation_rows, key=lambda r: (r["source_url"], r["area_id"])),
         "judgements": judgements,
         "assessments": assessments,
-        "findings": sorted((r for by_id in findings.values() for r in by_id.values()),
-                           key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"])),
+        "findings": finding_rows,
         "parse_issues": sorted(all_issues, key=lambda r: (r["source_url"], r["reason"], r.get("area_id") or "")),
         "changes": list(previous.get("changes", [])) + new_changes,
         "alerts": list(previous.get("alerts", [])),
@@ -196,7 +199,8 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
     judgements: Rows = []
     issues: Rows = []
     for key in sorted(groups):
-        group = sorted(groups[key], key=lambda o: (_KIND_ORDER.get(o["page_kind"], 2),
+        # Pillar and report pages before landing pages, English before Welsh copies, labels before prose.
+        group = sorted(groups[key], key=lambda o: (_KIND_ORDER.get(o["page_kind"], 2), "/heddlu-" in o["source_url"],
                                                     _SOURCE_ORDER.get(o["grade_source"], 9), o["source_url"]))
         chosen = group[0]
         states = {(o["grade"], o["grade_status"]) for o in group}
@@ -246,7 +250,7 @@ def build_assessments(pages: dict[str, dict[str, Any]], judgements: Rows, catalo
             j["area_id"], cycle) == GRADED]
         if any(j["grade_status"] == PENDING for j in pillars):
             status = "in_progress"
-        elif pillars and all(j["grade_status"] == GRADED for j in pillars) and len(found) == len(spec.pages if spec else ()):
+        elif pillars and all(j["grade_status"] == GRADED for j in pillars) and len(found) >= len(spec.pages if spec else ()):
             status = "complete"
         else:
             status = "partial"

@@ -110,3 +110,35 @@ def summarise(catalogue: Catalogue, kind: str, force: str, area: str | None, fro
         return (f"{name}, {what}: {grade_label(from_grade)} in {from_label}, {grade_label(to_grade)} in {to_label} "
                 "(framework changed: HMICFRS says the grades are not directly comparable)")
     return f"{name}, {what}: {kind} from {grade_label(from_grade)} ({from_label}) to {grade_label(to_grade)} ({to_label})"
+
+
+def detect_finding_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: datetime, run_id: str,
+                           announce: bool, known_ids: set[str]) -> Rows:
+    """A change per force, cycle, area and kind whose findings' texts changed on a page seen before."""
+    def grouped(rows: Rows) -> dict[tuple[str, str, str, str], set[str]]:
+        groups: dict[tuple[str, str, str, str], set[str]] = {}
+        for row in rows:
+            groups.setdefault((row["force_id"], row["cycle_id"], row["area_id"], row["kind"]), set()).add(row["text"])
+        return groups
+
+    before, after = grouped(previous), grouped(current)
+    seen_before = {(f, c) for f, c, _, _ in before}
+    found: Rows = []
+    for key in sorted(set(before) | set(after)):
+        force, cycle, area, kind = key
+        old, new = before.get(key, set()), after.get(key, set())
+        if old == new or (force, cycle) not in seen_before:
+            continue
+        cid = change_id("findings_changed", force, cycle, area, kind, *sorted(new))
+        if cid in known_ids:
+            continue
+        name = catalogue.forces[force].name if force in catalogue.forces else force
+        label = catalogue.cycles[cycle].label if cycle in catalogue.cycles else cycle
+        what = kind.replace("_", " ") + "s"
+        found.append({"change_id": cid, "change_type": "findings_changed", "force_id": force, "area_id": area,
+                      "from_cycle_id": cycle, "to_cycle_id": cycle, "from_grade": None, "to_grade": None,
+                      "comparable": True, "detected_at": now, "source_url": None, "announce": announce,
+                      "run_id": run_id,
+                      "summary": f"{name}, {area.replace('.', ': ').replace('-', ' ')}: {what} changed on the "
+                                 f"published {label} page ({len(new - old)} new, {len(old - new)} removed)"})
+    return found

@@ -105,7 +105,7 @@ TABLES: dict[str, pa.Schema] = {
     ]),
     "changes": pa.schema([
         _f("change_id", pa.string(), "Deterministic id: the same change detected twice has the same id", False),
-        _f("change_type", pa.string(), "upgrade, downgrade, correction, newly_graded, new_assessment, not_comparable, withdrawn", False),
+        _f("change_type", pa.string(), "upgrade, downgrade, correction, newly_graded, new_assessment, not_comparable, withdrawn, findings_changed", False),
         _f("force_id", pa.string(), "Force", False),
         _f("area_id", pa.string(), "What changed; null for new_assessment"),
         _f("from_cycle_id", pa.string(), "Cycle of the earlier grade (same as to_cycle_id within a cycle)"),

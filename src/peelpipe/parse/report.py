@@ -1,0 +1,185 @@
+"""Report pages of PEEL 2021/22 onwards: /peel-reports/<force>-<cycle>/.
+
+Text shape (markup unknown): an intro 'Our inspection assessed how good <Force> is in N areas of
+policing. We make graded judgments in M of these N as follows:' (numbers as digits or words),
+the 'Our judgments' rows (area, grade) as a table, a list or labelled blocks, a sentence saying
+victim service is not graded overall, then a section per area with its findings. Areas graded in
+separate inspections (serious organised crime, counter-corruption) may be added to the page later.
+Welsh-language copies (/peel-reports/heddlu-<force>-…) are the same force.
+"""
+
+from __future__ import annotations
+
+import re
+
+from peelpipe.config import Catalogue
+from peelpipe.grades import GRADED, UNGRADED, GradeWord, grade_word, normalise_phrase
+from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, Observation, PageRef, ParsedPage, ParseIssue
+from peelpipe.parse.blocks import Block
+from peelpipe.parse.common import open_page, unreadable
+from peelpipe.parse.sections import find_sections, read_findings
+from peelpipe.parse.text import slugify
+
+PARSER = "report"
+VERSION = "1"
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen"])}
+_NUMBER = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+_INTRO = re.compile(r"assessed how good .{1,150}? is in " + _NUMBER + r" areas? of policing\.?\s*"
+                    r"we make graded judg(?:e)?ments? (?:in|for) " + _NUMBER + r" of (?:these|the)", re.IGNORECASE)
+_JUDGMENTS_HEADING = re.compile(r"^(?:our )?judg(?:e)?ments?$|^ein dyfarniadau$", re.IGNORECASE)
+_TABLE_HEADERS = frozenset({"area", "grade", "area grade", "judgment", "judgement", "our judgment", "our judgement",
+                            "maes", "gradd", "area of policing", "graded judgment", "graded judgement"})
+_VICTIM_UNGRADED = re.compile(r"victims of crime\.?\s*we (?:don.t|do not) make a graded judg(?:e)?ment", re.IGNORECASE)
+_WELSH_MARKERS = ("ein dyfarniadau", "crynodeb cyffredinol")
+WELSH_GRADES = {"rhagorol": "outstanding", "da": "good", "digonol": "adequate", "angen gwella": "requires_improvement",
+                "angen gwelliant": "requires_improvement", "annigonol": "inadequate"}
+ADDED_LATER = frozenset({"disrupting-serious-organised-crime", "workforce-corruption"})
+_ROW_IN_ONE = re.compile(r"^(?P<label>[^:\u2013\u2014|]{3,120}?)\s*[:\u2013\u2014|-]\s+(?P<grade>[A-Za-z ]{3,30})$")
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
+
+
+def _grade(text: str, welsh: bool) -> GradeWord | None:
+    if len(text) > 40:
+        return None
+    word = grade_word(text)
+    if word is None and welsh:
+        grade = WELSH_GRADES.get(normalise_phrase(text).strip(" .:"))
+        word = GradeWord(grade, GRADED) if grade else None
+    return word
+
+
+def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
+    """Area grades, counts, findings and language of one report page."""
+    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    if blocks is None:
+        return parsed
+    text = " ".join(b.text for b in blocks)
+    lowered = text.lower()
+    welsh = page.path.strip("/").split("/")[-1].startswith("heddlu-") or any(m in lowered for m in _WELSH_MARKERS)
+    parsed.facts["language"] = "cy" if welsh else "en"
+    intro = _INTRO.search(text)
+    if intro:
+        parsed.facts["areas_assessed"] = str(_number(intro.group(1)))
+        parsed.facts["areas_graded"] = str(_number(intro.group(2)))
+    start = _table_start(blocks, intro is not None)
+    if start is None:
+        return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
+                                                   "not a PEEL report page")
+    rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
+    if not rows and not parsed.issues:
+        return unreadable(parsed, "not_peel_page", f"'Our judgments' has no rows (title {parsed.title!r})")
+    parsed.observations.extend(rows)
+    _add_ungraded(blocks, text, catalogue, page.cycle_id, parsed)
+    _check_counts(parsed)
+    for section in find_sections(blocks[end:], catalogue, page.cycle_id, None, levels=("area",)):
+        parsed.findings.extend(read_findings(section))
+    return parsed
+
+
+def _table_start(blocks: list[Block], has_intro: bool) -> int | None:
+    """Index of the first block after the 'Our judgments' heading (or after the intro sentence)."""
+    for i, block in enumerate(blocks):
+        if len(block.text) < 40 and _JUDGMENTS_HEADING.match(block.text.strip(" :")):
+            return i + 1
+    if has_intro:
+        for i, block in enumerate(blocks):
+            if _INTRO.search(block.text):
+                return i + 1
+    return None
+
+
+def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: str, welsh: bool,
+               parsed: ParsedPage) -> tuple[list[Observation], int]:
+    """Observations from the judgment rows; also the index where the rows end."""
+    rows: dict[str, Observation] = {}
+    label: str | None = None
+    index = start
+    for index in range(start, len(blocks)):
+        text = blocks[index].text.strip()
+        key = normalise_phrase(text).strip(" :")
+        if key in _TABLE_HEADERS or _INTRO.search(text):
+            continue
+        word = _grade(text, welsh)
+        if word is not None:
+            if label is not None:
+                _add_row(rows, label, word, text, catalogue, cycle_id, parsed)
+                label = None
+            continue
+        one = _ROW_IN_ONE.match(text)
+        if one and _grade(one.group("grade"), welsh):
+            _add_row(rows, one.group("label"), _grade(one.group("grade"), welsh), one.group("grade"), catalogue,
+                     cycle_id, parsed)
+            label = None
+            continue
+        if label is not None and len(text) <= 40 and not re.search(r"[.?!]$", text):
+            area = catalogue.match_area(label, cycle_id)
+            parsed.issues.append(ParseIssue("unknown_grade", f"{label!r}: grade {text!r} is not a known grade word",
+                                            area.id if area else None))
+            label = None
+            continue
+        if len(text) <= 120 and not re.search(r"[.!?]$", text) and not _JUDGMENTS_HEADING.match(key):
+            label = text
+            continue
+        if rows or label is not None:
+            break  # prose after the rows: the table is over
+    return list(rows.values()), index
+
+
+def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed: str, catalogue: Catalogue,
+             cycle_id: str, parsed: ParsedPage) -> None:
+    area = catalogue.match_area(label, cycle_id)
+    if area is not None and area.level != "area":
+        area = None
+    area_id = area.id if area else f"unmapped.{slugify(label)}"
+    if area is None:
+        parsed.issues.append(ParseIssue("unmapped_area", f"area {label!r} maps to no known area_id; kept as {area_id}",
+                                        area_id, "warning"))
+    if area_id in rows:
+        if (rows[area_id].grade, rows[area_id].grade_status) != (word.grade, word.status):
+            parsed.issues.append(ParseIssue("duplicate_judgement", f"{area_id} appears twice with different grades; "
+                                                                   "kept the first", area_id))
+        return
+    rows[area_id] = Observation(area_id, label, "area", word.grade, word.status, SOURCE_LABEL, printed,
+                                mapped=area is not None)
+
+
+def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id: str, parsed: ParsedPage) -> None:
+    """Areas the cycle never grades, where the page reports on them."""
+    have = {o.area_id for o in parsed.observations}
+    mentioned: set[str] = set()
+    if _VICTIM_UNGRADED.search(text):
+        mentioned.add("victim-service")
+    for block in blocks:
+        if block.is_heading and len(block.text) < 120:
+            area = catalogue.match_area(block.text, cycle_id)
+            if area is not None and cycle_id in area.ungraded_in:
+                mentioned.add(area.id)
+    for area_id in sorted(mentioned - have):
+        if catalogue.expected_status(area_id, cycle_id) == UNGRADED:
+            label = next(iter(sorted(catalogue.areas[area_id].labels)), area_id)
+            parsed.observations.append(Observation(area_id, label, "area", None, UNGRADED, SOURCE_CONFIG,
+                                                   "not graded in this cycle"))
+
+
+def _check_counts(parsed: ParsedPage) -> None:
+    """The intro's 'graded judgments in M' must match the graded rows (areas added later aside)."""
+    if "areas_graded" not in parsed.facts:
+        return
+    said = int(parsed.facts["areas_graded"])
+    graded = [o for o in parsed.observations if o.grade_status == GRADED]
+    unreadable_rows = sum(1 for i in parsed.issues if i.reason == "unknown_grade")
+    found = len(graded) + unreadable_rows
+    later = sum(1 for o in graded if o.area_id in ADDED_LATER)
+    if found == said:
+        return
+    if found - later == said:
+        parsed.facts["areas_added_later"] = str(later)
+        return
+    parsed.issues.append(ParseIssue("count_mismatch", f"the intro says {said} graded areas, the judgments list has "
+                                                      f"{found}", None))

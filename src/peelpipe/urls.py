@@ -1,0 +1,69 @@
+"""PEEL page URLs: one canonical form per page, and which force, cycle and page family a URL is.
+
+The same page is reachable under www.justiceinspectorates.gov.uk/hmic/…, …/hmicfrs/… and
+hmicfrs.justiceinspectorates.gov.uk/…, over http or https, with or without a trailing slash or '?',
+and with doubled slashes. Renamed slugs (hampshire-and-isle-of-wight) and Welsh copies
+(heddlu-<force>) belong to the same force. Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from peelpipe.config import CANONICAL_BASE, Catalogue
+from peelpipe.models import PageRef
+
+_OLD_PREFIX = re.compile(r"^/(?:hmic|hmicfrs)(?=/)")
+_ASSESSMENT = re.compile(r"^/peel-assessments/(?P<segment>peel-\d{4})/(?P<slug>[a-z0-9-]+)/(?:(?P<pillar>effectiveness|"
+                         r"efficiency|legitimacy)/)?$")
+_REPORT = re.compile(r"^/peel-reports/(?P<rest>[a-z0-9-]+)/$")
+KNOWN_HOSTS = frozenset({"hmicfrs.justiceinspectorates.gov.uk", "www.justiceinspectorates.gov.uk",
+                         "justiceinspectorates.gov.uk"})
+
+
+def canonical_path(url_or_path: str) -> str:
+    """The path of a PEEL URL in one form: no /hmic or /hmicfrs prefix, single slashes, trailing slash."""
+    path = urlsplit(url_or_path).path if "://" in url_or_path else url_or_path.split("?", 1)[0].split("#", 1)[0]
+    path = re.sub(r"/{2,}", "/", "/" + path.lstrip("/"))
+    path = _OLD_PREFIX.sub("", path)
+    return path if path.endswith("/") else path + "/"
+
+
+def canonical_url(url: str) -> str:
+    """The page's URL on the current HMICFRS host, https, canonical path, no query."""
+    return CANONICAL_BASE + canonical_path(url)
+
+
+def page_for_url(url: str, catalogue: Catalogue) -> PageRef | None:
+    """Which force, cycle and page a URL is (any host form, alias or Welsh copy); None if not a PEEL page."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc.lower() not in KNOWN_HOSTS | catalogue.settings.hosts:
+        return None
+    path = canonical_path(url)
+    match = _ASSESSMENT.match(path)
+    if match:
+        cycle = next((c for c in catalogue.cycles.values() if c.segment == match.group("segment")), None)
+        force = catalogue.force_for_slug(match.group("slug"))
+        if cycle is None or force is None:
+            return None
+        pillar = match.group("pillar")
+        return PageRef(force.id, cycle.id, "pillar" if pillar else "landing", pillar, path, CANONICAL_BASE + path,
+                       catalogue.settings.base_url.rstrip("/") + path)
+    match = _REPORT.match(path)
+    if match:
+        rest = match.group("rest")
+        for cycle in catalogue.cycles.values():
+            suffix = f"-{cycle.segment}"
+            if cycle.family == "area" and rest.endswith(suffix):
+                force = catalogue.force_for_slug(rest[: -len(suffix)])
+                if force is None:
+                    return None
+                return PageRef(force.id, cycle.id, "report", None, path, CANONICAL_BASE + path,
+                               catalogue.settings.base_url.rstrip("/") + path)
+    return None
+
+
+def is_welsh_copy(page: PageRef) -> bool:
+    """Whether a page is the Welsh-language copy of a report (heddlu-<force>-<cycle>)."""
+    return page.path.strip("/").split("/")[-1].startswith("heddlu-")
