@@ -72,7 +72,7 @@ def test_non_utf8_bytes_do_not_stop_parsing(catalogue) -> None:
 
 
 def test_a_page_with_no_parser_yet_is_recorded(catalogue) -> None:
-    parsed = parse_page(b"<html></html>", page_ref("testshire", "2021-22", "report", None), catalogue)
+    parsed = parse_page(b"<html></html>", page_ref("testshire", "2021-22", "landing", None), catalogue)
     assert not parsed.readable and parsed.issues[0].reason == "no_parser"
 
 
