@@ -34,12 +34,21 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
 @task(name="fetch-and-parse-cycle", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
       retry_condition_fn=_retry_transient)
 def fetch_and_parse_cycle(catalogue: Catalogue, cycle_id: str, force_ids: list[str],
-                          previous_pages: dict[str, dict[str, Any]],
-                          progress: bool = False) -> tuple[list[PageOutcome], dict[str, int]]:
-    """Fetch (conditionally) and parse every page of one cycle for the given forces."""
+                          previous_pages: dict[str, dict[str, Any]], progress: bool = False,
+                          extra: list[Any] | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Fetch (conditionally) and parse every page of one cycle for the given forces (plus discovered ones)."""
     warehouse = pipeline.open_warehouse(catalogue)
-    refs = pipeline.plan_pages(catalogue, [cycle_id], force_ids)
+    refs = pipeline.plan_pages(catalogue, [cycle_id], force_ids) + [r for r in extra or [] if r.cycle_id == cycle_id]
     return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress_printer(not progress))
+
+
+@task(name="discover-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
+      retry_condition_fn=_retry_transient)
+def discover_pages(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str]) -> tuple[list[Any], dict[str, int]]:
+    """Reports listed on the index pages that the URL patterns did not predict."""
+    warehouse = pipeline.open_warehouse(catalogue)
+    planned = pipeline.plan_pages(catalogue, cycle_ids, force_ids)
+    return pipeline.discover_pages(catalogue, warehouse, planned, cycle_ids, force_ids)
 
 
 @task(name="build-and-publish", cache_policy=NO_CACHE)
@@ -58,13 +67,13 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
     run = pipeline.new_run(mode, pipeline.scope_text(cycles, force_ids, catalogue), announce)
     with warehouse.lock(f"peelpipe {mode} (Prefect flow)"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
+        extra, totals = discover_pages(catalogue, cycles, force_ids)
         outcomes: list[PageOutcome] = []
-        totals: dict[str, int] = {}
         for cycle_id in cycles:
-            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages, progress)
+            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages, progress,
+                                                          extra)
             outcomes.extend(cycle_outcomes)
-            for key, value in stats.items():
-                totals[key] = totals.get(key, 0) + value
+            totals = pipeline.add_stats(totals, stats)
         run.stats = pipeline.outcome_stats(outcomes, totals)
         summary = build_and_publish(catalogue, outcomes, run, deliver)
     summary.skipped_cycles = skipped

@@ -10,7 +10,8 @@ from conftest import ROOT
 from peelpipe.config import Catalogue, load_catalogue, load_settings
 
 SYNTHETIC_FORCE = '\n[[force]]\nid = "testshire"\nname = "Testshire Constabulary (synthetic test force)"\n' \
-                  'country = "England"\nregion = "Nowhere"\nname_form = "constabulary"\naliases = []\n'
+                  'country = "England"\nregion = "Nowhere"\nname_form = "constabulary"\naliases = []\n' \
+                 'welsh_slugs = ["heddlu-testshire"]\n'
 
 
 def local_catalogue(tmp_path: Path, base_url: str, *, synthetic: bool = False, **settings: object) -> Catalogue:
@@ -51,3 +52,17 @@ def landing_page(title: str, sentences: list[str]) -> str:
     """A synthetic landing page with headline sentences."""
     return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><p>Synthetic test page.</p>"
             f"<h1>{title}</h1>" + "".join(f"<p>{s}</p>" for s in sentences) + "</body></html>")
+
+
+def report_page(title: str, rows: list[tuple[str, str]], *, intro: tuple[str, str] | None = None,
+                heading: str = "Our judgments") -> str:
+    """A synthetic report page: an intro with counts (words or digits), then the judgments table."""
+    parts = [f"<!DOCTYPE html><html><head><title>{title}</title></head><body><p>Synthetic test page.</p>",
+             f"<h1>{title}</h1>", f"<h2>{heading}</h2>"]
+    if intro:
+        parts.append(f"<p>Our inspection assessed how good Testshire Constabulary is in {intro[0]} areas of policing. "
+                     f"We make graded judgments in {intro[1]} of these {intro[0]} as follows:</p>")
+    parts.append("<table><tr><th>Area</th><th>Grade</th></tr>")
+    parts += [f"<tr><td>{area}</td><td>{grade}</td></tr>" for area, grade in rows]
+    parts.append("</table></body></html>")
+    return "".join(parts)

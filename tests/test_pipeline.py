@@ -270,3 +270,32 @@ def test_a_carried_over_question_takes_the_grade_it_carries_over(tmp_path: Path)
         "2018-19", "effectiveness.serious-organised-crime"))
     assert (soc["grade"], soc["grade_status"], soc["grade_source"]) == ("outstanding", "graded", "carried_over")
     assert any(i["reason"] == "carried_over_without_grade" for i in tables["parse_issues"])
+
+
+def test_index_pages_bring_in_welsh_copies_without_double_counting(tmp_path: Path) -> None:
+    from sites import report_page
+
+    root = tmp_path / "site"
+    rows = [("Responding to the public", "Good"), ("Investigating crime", "Adequate")]
+    write_page(root, "/peel-reports/testshire-2023-25/", report_page("PEEL 2023\u20132025 Testshire", rows,
+                                                                     intro=("three", "two")))
+    write_page(root, "/peel-reports/heddlu-testshire-2023-25/", report_page(
+        "AHGTh 2023\u20132025 Testshire", [("Responding to the public", "Da"), ("Investigating crime", "Digonol")],
+        heading="Ein dyfarniadau"))
+    write_page(root, "/peel-assessments/", "<html><body><h1>PEEL assessments</h1><ul>"
+               "<li><a href='/peel-reports/testshire-2023-25/'>Testshire 2023-25</a></li>"
+               "<li><a href='https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/heddlu-testshire-2023-25'>Cymraeg</a></li>"
+               "<li><a href='/news/'>News</a></li></ul></body></html>")
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True, index_pages=("/peel-assessments/",))
+        summary = pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"])
+        tables = pipeline.open_warehouse(catalogue).read_all()
+    assert summary.stats["pages_parsed"] == 2
+    assert [(a["force_id"], a["cycle_id"], a["pages_found"]) for a in tables["assessments"]] == [
+        ("testshire", "2023-25", 2)]
+    judged = {j["area_id"]: (j["grade"], j["observations"], j["conflict"], j["source_url"].split("/")[-2])
+              for j in tables["judgements"]}
+    assert judged == {"responding-to-the-public": ("good", 2, False, "testshire-2023-25"),
+                      "investigating-crime": ("adequate", 2, False, "testshire-2023-25")}
+    facts = {p["source_url"].split("/")[-2]: p["facts"] for p in tables["pages"]}
+    assert '"language": "cy"' in facts["heddlu-testshire-2023-25"]

@@ -44,6 +44,7 @@ class Settings:
 
     base_url: str = "https://hmicfrs.justiceinspectorates.gov.uk"
     allowed_hosts: tuple[str, ...] = ()
+    index_pages: tuple[str, ...] = ()
     user_agent: str = "peelpipe/0.1"
     request_delay: float = 2.0
     timeout: float = 30.0
@@ -75,6 +76,7 @@ class Settings:
 _TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
     ("site", "base_url"): "base_url",
     ("site", "allowed_hosts"): "allowed_hosts",
+    ("site", "index_pages"): "index_pages",
     ("warehouse", "path"): "warehouse",
     ("warehouse", "keep_snapshots"): "keep_snapshots",
     ("alerts", "urls"): "alert_urls",

@@ -57,6 +57,37 @@ def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[li
     return ok, skipped
 
 
+def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[PageRef], cycle_ids: list[str],
+                   force_ids: list[str], fetcher: Fetcher | None = None) -> tuple[list[PageRef], dict[str, int]]:
+    """Pages of the run's scope listed on the configured index pages but not in the plan."""
+    from peelpipe.parse.links import page_links
+    from peelpipe.urls import page_for_url
+
+    if not catalogue.settings.index_pages:
+        return [], {}
+    archive = RawArchive(warehouse.root / "raw")
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(catalogue.settings, archive)
+    known = {ref.path for ref in planned}
+    found: dict[str, PageRef] = {}
+    try:
+        for path in catalogue.settings.index_pages:
+            result = fetcher.fetch(_join(catalogue.settings.base_url, path))
+            if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
+                continue
+            for link in page_links(archive.get(result.sha256), result.final_url or result.url):
+                ref = page_for_url(link, catalogue)
+                if (ref is not None and ref.path not in known and ref.cycle_id in cycle_ids
+                        and ref.force_id in force_ids and parser_for(ref, catalogue) is not None):
+                    found.setdefault(ref.path, ref)
+        stats = fetcher.stats
+    finally:
+        if own:
+            fetcher.close()
+    return list(found.values()), {"requests": stats.requests, "not_modified": stats.not_modified,
+                                  "bytes_downloaded": stats.bytes_downloaded}
+
+
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
     """The configured warehouse."""
     return Warehouse(Path(catalogue.settings.warehouse), keep_snapshots=catalogue.settings.keep_snapshots)
@@ -113,6 +144,15 @@ class RunSummary:
     alerts: dict[str, int] = field(default_factory=dict)
 
 
+def add_stats(*parts: dict[str, int]) -> dict[str, int]:
+    """Counters of several steps added up."""
+    total: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
 def outcome_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
     """Counters for the runs table and the summary."""
     return {**fetch_stats,
@@ -157,8 +197,9 @@ def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str
     run = new_run(mode, scope_text(cycles, force_ids, catalogue), announce)
     with warehouse.lock(f"peelpipe {mode}"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
-        outcomes, fetch_stats = fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress)
-        run.stats = outcome_stats(outcomes, fetch_stats)
+        extra, index_stats = discover_pages(catalogue, warehouse, refs, cycles, force_ids)
+        outcomes, fetch_stats = fetch_and_parse(catalogue, refs + extra, warehouse, previous_pages, progress)
+        run.stats = outcome_stats(outcomes, add_stats(index_stats, fetch_stats))
         summary = build_and_publish(catalogue, warehouse, outcomes, run, deliver)
     summary.skipped_cycles = skipped
     return summary

@@ -72,6 +72,16 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
                                                    "not a PEEL report page")
     rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
+    if welsh:
+        # A Welsh copy repeats the English page: a label no configured wording matches (a Welsh
+        # label) is left to the English page rather than becoming a new, unmapped area.
+        dropped = [o.area_label for o in rows if not o.mapped]
+        rows = [o for o in rows if o.mapped]
+        parsed.issues = [i for i in parsed.issues if i.reason != "unmapped_area"]
+        if dropped:
+            parsed.issues.append(ParseIssue("welsh_labels_unmapped", f"Welsh copy: {len(dropped)} area label(s) not "
+                                            f"matched to an area ({', '.join(dropped[:3])}); the English page "
+                                            "carries those areas", None, "warning"))
     if not rows and not parsed.issues:
         return unreadable(parsed, "not_peel_page", f"'Our judgments' has no rows (title {parsed.title!r})")
     parsed.observations.extend(rows)
