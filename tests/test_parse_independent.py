@@ -1,5 +1,7 @@
 """Parsers against pages written independently of them, in markups the parsers never saw.
 
+fixtures/independent/ holds pillar-cycle pages (2014-2018/19), fixtures/reports/ report pages (2021/22 on).
+
 Each fixture in fixtures/independent/ was written by someone who had not read the parsers, from
 what is known of the site's text; its .expected.json says what a correct parser must extract.
 """
@@ -15,10 +17,10 @@ import pytest
 from conftest import FIXTURES, page_ref
 from peelpipe.parse import parse_page
 
-CASES = sorted((FIXTURES / "independent").glob("*.html"))
+CASES = sorted([*(FIXTURES / "independent").glob("*.html"), *(FIXTURES / "reports").glob("*.html")])
 
 
-@pytest.mark.parametrize("html_path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("html_path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
 def test_independent_fixture(html_path: Path, catalogue) -> None:
     expected = json.loads(html_path.with_suffix(".expected.json").read_text())
     page = expected["page"]

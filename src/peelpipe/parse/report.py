@@ -72,6 +72,7 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
                                                    "not a PEEL report page")
     rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
+    rows += _later_rows(blocks[end:], rows, catalogue, page.cycle_id, welsh, parsed)
     if welsh:
         # A Welsh copy repeats the English page: a label no configured wording matches (a Welsh
         # label) is left to the English page rather than becoming a new, unmapped area.
@@ -139,6 +140,27 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
         if rows or label is not None:
             break  # prose after the rows: the table is over
     return list(rows.values()), index
+
+
+def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalogue, cycle_id: str, welsh: bool,
+                parsed: ParsedPage) -> list[Observation]:
+    """Judgments added to the page after first publication (serious organised crime, counter-corruption):
+    an area label directly followed by a grade line, anywhere after the main rows."""
+    have = {o.area_id: o for o in rows}
+    added: dict[str, Observation] = {}
+    for label, grade in zip(blocks, blocks[1:]):
+        word = _grade(grade.text, welsh)
+        area = catalogue.match_area(label.text, cycle_id) if word and len(label.text) <= 120 else None
+        if word is None or area is None or area.level != "area" or area.id in added:
+            continue
+        if area.id in have:
+            if (have[area.id].grade, have[area.id].grade_status) != (word.grade, word.status):
+                parsed.issues.append(ParseIssue("duplicate_judgement", f"{area.id}: the judgments list says "
+                                                f"{have[area.id].grade}, a later block says {word.grade}; kept the list",
+                                                area.id))
+            continue
+        added[area.id] = Observation(area.id, label.text, "area", word.grade, word.status, SOURCE_LABEL, grade.text)
+    return list(added.values())
 
 
 def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed: str, catalogue: Catalogue,

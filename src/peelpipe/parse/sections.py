@@ -182,16 +182,19 @@ def read_findings(section: Section) -> list[Finding]:
     findings: list[Finding] = []
     kind: str | None = None
     saw_items = False
+    lead = ""  # "Within three months, the force should:" before a list belongs to each item
     for block in section.blocks:
         announced = finding_kind(block.text)
         if announced is not None:
-            kind, saw_items = announced, False
+            kind, saw_items, lead = announced, False, ""
             continue
         if kind is None:
             continue
         if block.tag == "li":
-            findings.append(Finding(section.area_id, kind, block.text))
+            findings.append(Finding(section.area_id, kind, f"{lead} {block.text}".strip()))
             saw_items = True
+        elif block.tag in ("p", "div", "dd") and not saw_items and block.text.rstrip().endswith(":"):
+            lead = block.text.strip()
         elif block.tag in ("p", "div", "dd") and not saw_items and len(block.text) > 20:
             findings.append(Finding(section.area_id, kind, block.text))
         else:
