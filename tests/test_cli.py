@@ -74,7 +74,8 @@ def test_backfill_status_and_changes_together(tmp_path: Path, capsys) -> None:
     assert main(["changes", "--warehouse", wh, "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("# PEEL grade changes") and "## Upgrades" in markdown
-    assert "Staffordshire Police, effectiveness: upgrade from requires improvement (PEEL 2016) to good (PEEL 2017)" in markdown
+    assert ("Staffordshire Police, overall effectiveness: upgrade from requires improvement (PEEL 2016) to good "
+            "(PEEL 2017)") in markdown
 
     assert main(["status", "--warehouse", wh, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["last_run"]["mode"] == "backfill"

@@ -91,13 +91,24 @@ def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: 
     return found
 
 
+def area_name(area_id: str) -> str:
+    """An area id in words: 'effectiveness' -> 'overall effectiveness',
+    'effectiveness.investigating-crime' -> 'investigating crime (effectiveness)'."""
+    if area_id in ("effectiveness", "efficiency", "legitimacy"):
+        return f"overall {area_id}"
+    pillar, _, question = area_id.partition(".")
+    if question:
+        return f"{question.replace('-', ' ')} ({pillar})"
+    return area_id.replace("-", " ")
+
+
 def summarise(catalogue: Catalogue, kind: str, force: str, area: str | None, from_cycle: str | None,
               to_cycle: str, from_grade: str | None, to_grade: str | None) -> str:
     """One line a person who has never seen the data can read."""
     name = catalogue.forces[force].name if force in catalogue.forces else force
     to_label = catalogue.cycles[to_cycle].label if to_cycle in catalogue.cycles else to_cycle
     from_label = catalogue.cycles[from_cycle].label if from_cycle in catalogue.cycles else from_cycle
-    what = (area or "").replace(".", ": ").replace("-", " ")
+    what = area_name(area or "")
     if kind == "new_assessment":
         return f"{name}: {to_label} assessment found"
     if kind == "newly_graded":
@@ -139,6 +150,6 @@ def detect_finding_changes(previous: Rows, current: Rows, catalogue: Catalogue, 
                       "from_cycle_id": cycle, "to_cycle_id": cycle, "from_grade": None, "to_grade": None,
                       "comparable": True, "detected_at": now, "source_url": None, "announce": announce,
                       "run_id": run_id,
-                      "summary": f"{name}, {area.replace('.', ': ').replace('-', ' ')}: {what} changed on the "
+                      "summary": f"{name}, {area_name(area)}: {what} changed on the "
                                  f"published {label} page ({len(new - old)} new, {len(old - new)} removed)"})
     return found
