@@ -15,6 +15,8 @@ import re
 from peelpipe.config import Catalogue
 from peelpipe.grades import GRADED, UNGRADED, GradeWord, grade_word, normalise_phrase
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, Observation, PageRef, ParsedPage, ParseIssue
+from selectolax.lexbor import LexborHTMLParser
+
 from peelpipe.parse.blocks import Block
 from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.sections import find_sections, read_findings
@@ -71,7 +73,11 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     if start is None:
         return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
                                                    "not a PEEL report page")
-    rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
+    grid = _grid_rows(html, catalogue, page.cycle_id, welsh, parsed)
+    if grid is not None:
+        rows, end = grid, start
+    else:
+        rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
     rows += _later_rows(blocks[end:], rows, catalogue, page.cycle_id, welsh, parsed)
     if welsh:
         # A Welsh copy repeats the English page: a label no configured wording matches (a Welsh
@@ -140,6 +146,37 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
         if rows or label is not None:
             break  # prose after the rows: the table is over
     return list(rows.values()), index
+
+
+def _grid_rows(html: str, catalogue: Catalogue, cycle_id: str, welsh: bool,
+               parsed: ParsedPage) -> list[Observation] | None:
+    """Rows of a judgments table laid out by grade: one column per grade, the areas listed under it.
+    None when the page has no such table."""
+    if not any(w in html for w in ("Outstanding", "outstanding", "Rhagorol")):
+        return None  # cheap guard: a grade-column header always names the top grade
+    for table in LexborHTMLParser(html).css("table"):
+        trs = table.css("tr")
+        header: list[GradeWord | None] = []
+        for position, tr in enumerate(trs):
+            cells = [" ".join(c.text(deep=True).split()) for c in tr.iter() if c.tag in ("td", "th")]
+            words = [_grade(c, welsh) if c else None for c in cells]
+            if len(cells) >= 3 and all(w is not None for w in words):
+                header = words
+                break
+        if not header:
+            continue
+        rows: dict[str, Observation] = {}
+        for tr in trs[position + 1:]:
+            cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+            for word, cell in zip(header, cells):
+                items = [" ".join(n.text(deep=True).split()) for n in cell.css("p, li")]
+                if not items:
+                    items = [" ".join(line.split()) for line in cell.text(deep=True, separator="\n").splitlines()]
+                for label in (i for i in items if i):
+                    assert word is not None
+                    _add_row(rows, label, word, f"column {word.grade}", catalogue, cycle_id, parsed)
+        return list(rows.values())
+    return None
 
 
 def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalogue, cycle_id: str, welsh: bool,
