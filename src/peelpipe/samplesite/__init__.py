@@ -1,7 +1,9 @@
 """The peelpipe sample site: real published PEEL grades on sample pages, served on loopback.
 
 ``SITE_ROOT`` is the generated site (``site/``, built by ``python -m peelpipe.samplesite.build``);
-``serve_site()`` serves it (see ``peelpipe.samplesite.server``).
+``serve_site()`` serves it (see ``peelpipe.samplesite.server``). ``UPDATES_ROOT`` is an overlay
+holding the pages as corrected on 8 August 2024 (Northamptonshire PEEL 2023-25: "Responding to
+the public" changed from adequate to requires improvement): ``serve_site(overlays=[UPDATES_ROOT])``.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 SITE_ROOT: Path = Path(__file__).resolve().parent / "site"
+UPDATES_ROOT: Path = Path(__file__).resolve().parent / "site-updates" / "2024-08-08"
 
-__all__ = ["SITE_ROOT", "serve_site", "SampleSiteServer"]
+__all__ = ["SITE_ROOT", "UPDATES_ROOT", "serve_site", "SampleSiteServer"]
 
 
 def __getattr__(name: str) -> Any:

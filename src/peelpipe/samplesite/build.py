@@ -1,25 +1,32 @@
 """Render the peelpipe sample site from facts.toml: ``python -m peelpipe.samplesite.build``.
 
-The sample site imitates the PEEL pages of the HMICFRS website (2014 to 2018/19 cycles) closely
-enough for ``make demo`` to run the real pipeline against it on loopback. Its grades are real
+The sample site imitates the PEEL pages of the HMICFRS website (the 2014 to 2018/19 pillar pages
+and the 2021/22 and 2023-25 report pages) closely enough for ``make demo`` to run the real
+pipeline against it on loopback. Its grades are real
 published grades (facts.toml, each with its source); its prose is peelpipe's own; every page says
 so in a banner at the top. The real site's HTML markup is unknown, so the markup here is an
 invented WordPress/GOV.UK-like template that varies by cycle, as the real site's wording did.
 
 Output: ``site/<url path>/index.html`` for every page, ``site/index.html`` (what is here),
-``site/robots.txt``, and the package's README.md. The output is deterministic (same bytes on
+``site/robots.txt``, ``site-updates/<YYYY-MM-DD>/<url path>/index.html`` for every page a
+``[[correction]]`` changed after first publication (an overlay for ``serve_site``), and the
+package's README.md. The output is deterministic (same bytes on
 every run): no clocks, no randomness, sorted iteration.
 
 Rules the renderer keeps (see facts.toml):
 - a force x cycle without any fact has no pages (the server answers 404);
 - a pillar without a known grade is left off its landing page and has no pillar page, unless
   question grades are known for it (then the pillar page shows those questions only);
-- a question without a known grade is left off its pillar page.
+- a question without a known grade is left off its pillar page;
+- a report page (2021/22, 2023-25) shows only the areas with a known grade; it prints the
+  "Our inspection assessed how good ... is in N areas" sentence only when it shows all M graded
+  areas of the report and N is known, and otherwise says in a note what it leaves out.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import html
 import re
@@ -34,22 +41,28 @@ from peelpipe.samplesite import flagship
 PACKAGE_DIR = Path(__file__).resolve().parent
 FACTS_PATH = PACKAGE_DIR / "facts.toml"
 SITE_DIR = PACKAGE_DIR / "site"
+UPDATES_DIR = PACKAGE_DIR / "site-updates"
 README_PATH = PACKAGE_DIR / "README.md"
 
 SITE_NAME = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
 REAL_HOST = "https://hmicfrs.justiceinspectorates.gov.uk"
 PILLARS = ("effectiveness", "efficiency", "legitimacy")
-CYCLES = ("2014", "2015", "2016", "2017", "2018-19")
+CYCLES = ("2014", "2015", "2016", "2017", "2018-19")  # pillar cycles: landing page + pillar pages
+REPORT_CYCLES = ("2021-22", "2023-25")                # report cycles: one report page
+ALL_CYCLES = CYCLES + REPORT_CYCLES
 GRADE_WORDS = {
     "outstanding": "Outstanding",
     "good": "Good",
+    "adequate": "Adequate",  # five-tier scale, report cycles only
     "requires_improvement": "Requires improvement",
     "inadequate": "Inadequate",
 }
+ABBREV = {"outstanding": "O", "good": "G", "adequate": "A", "requires_improvement": "RI", "inadequate": "I"}
 
 # ---- per-cycle wording -------------------------------------------------------------------
 
-CYCLE_YEAR = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018-19": "2018/19"}
+CYCLE_YEAR = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018-19": "2018/19",
+              "2021-22": "2021/22", "2023-25": "2023\u201325"}
 # pillar sub-page titles say "<Force> PEEL 2018" even for 2018/19 (peel-site.md 1.2)
 PILLAR_TITLE_YEAR = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018-19": "2018"}
 SEGMENT = {"2014": "peel-2014", "2015": "peel-2015", "2016": "peel-2016", "2017": "peel-2017", "2018-19": "peel-2018"}
@@ -238,6 +251,100 @@ GENERIC_QUESTION = {
 }
 
 
+# ---- report pages (2021/22 and 2023-25) ----------------------------------------------------
+
+# Report page titles: "<Force> PEEL Assessment 2023\u20132025" (peel-site.md 1.2, force page text).
+REPORT_YEAR = {"2021-22": "2021/22", "2023-25": "2023\u20132025"}
+# Hampshire's reports live under its new name (peel-site.md 0 item 7 and 3).
+REPORT_SLUG = {"hampshire": "hampshire-and-isle-of-wight"}
+
+# The areas of each cycle's "Our judgments" table, in report order, with the labels the reports
+# print (peel-site.md 2.8 and 2.9; every label is one of the area's labels in config/areas.toml).
+REPORT_AREAS: dict[str, list[tuple[str, str]]] = {
+    "2021-22": [
+        ("recording-data-about-crime", "Recording data about crime"),
+        ("treatment-of-the-public", "Engaging with and treating the public with fairness and respect"),
+        ("preventing-crime", "Preventing crime and antisocial behaviour"),
+        ("responding-to-the-public", "Responding to the public"),
+        ("investigating-crime", "Investigating crime"),
+        ("protecting-vulnerable-people", "Protecting vulnerable people"),
+        ("managing-offenders", "Managing offenders and suspects"),
+        ("disrupting-serious-organised-crime", "Disrupting serious organised crime"),
+        ("positive-workplace", "Building, supporting and protecting the workforce"),
+        ("use-of-resources", "Strategic planning, organisational management and value for money"),
+    ],
+    "2023-25": [
+        ("treatment-of-the-public", "Police powers and public treatment"),
+        ("preventing-crime", "Preventing crime"),
+        ("responding-to-the-public", "Responding to the public"),
+        ("investigating-crime", "Investigating crime"),
+        ("protecting-vulnerable-people", "Protecting vulnerable people"),
+        ("managing-offenders", "Managing offenders"),
+        ("positive-workplace", "Developing a positive workplace"),
+        ("leadership-and-force-management", "Leadership and force management"),
+        ("recording-data-about-crime", "Recording data about crime"),
+        ("disrupting-serious-organised-crime", "Disrupting serious organised crime"),
+        ("workforce-corruption", "Vetting and counter-corruption"),
+    ],
+}
+# 2023-25 reports grade these in separate inspections and "report on these separately"
+# (peel-site.md 2.9): shown in a second table below the judgments and not counted in N and M.
+SEPARATE_AREAS = {"2023-25": ("disrupting-serious-organised-crime", "workforce-corruption")}
+
+# "<Force> is good at <activity>." (peelpipe's sentence; the area heading carries the label)
+AREA_ACTIVITY = {
+    "recording-data-about-crime": "recording data about crime",
+    "treatment-of-the-public": "engaging with the public and treating people with fairness and respect",
+    "preventing-crime": "preventing crime and antisocial behaviour",
+    "responding-to-the-public": "responding to the public",
+    "investigating-crime": "investigating crime",
+    "protecting-vulnerable-people": "protecting vulnerable people",
+    "managing-offenders": "managing offenders and suspects",
+    "disrupting-serious-organised-crime": "disrupting serious organised crime",
+    "positive-workplace": "building, supporting and protecting its workforce",
+    "use-of-resources": "strategic planning, organisational management and providing value for money",
+    "leadership-and-force-management": "leadership and force management",
+    "workforce-corruption": "vetting its workforce and tackling corruption",
+}
+AREA_ACTIVITY_2023 = {
+    "treatment-of-the-public": "using its powers and treating the public fairly and respectfully",
+    "positive-workplace": "developing a positive workplace",
+}
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen"}
+
+# peelpipe's own words, apart from the formulaic sentences noted
+REPORT_OPENING = {
+    "2021-22": "This report sets out what we found when we inspected {name} as part of our PEEL "
+               "programme for 2021/22. PEEL stands for police effectiveness, efficiency and legitimacy.",
+    # first sentence formulaic (force page text, peel-site.md 1.2)
+    "2023-25": "In 2023\u20132025, we carried out a PEEL inspection of {name}. This report sets out "
+               "what we found and how we reached our judgments.",
+}
+# comparability statements (peel-site.md 2.11), paraphrased
+REPORT_COMPARABILITY = {
+    "2021-22": "This year we grade forces against new characteristics of good policing, on a "
+               "five-point scale. That means the grades in this report cannot be compared directly "
+               "with those of earlier PEEL inspections. A lower grade, for example adequate where a "
+               "force was good before, does not by itself mean that the force is doing worse, "
+               "unless the report says so.",
+    "2023-25": "The grades in this inspection cannot be compared directly with those of the "
+               "previous cycle of PEEL inspections: we now look more closely at the outcomes a force "
+               "achieves, and some of the things we inspect have changed.",
+}
+AREA_MORE = {
+    "2021-22": "The full report sets out the evidence behind this judgment.",
+    "2023-25": "The full report explains what we found in this area and how we reached our judgment.",
+}
+SEPARATE_MORE = {
+    "disrupting-serious-organised-crime": "We graded this area in a separate inspection of serious "
+                                          "organised crime in the region, and we report on it separately.",
+    "workforce-corruption": "We graded this area in a separate inspection of vetting and "
+                            "counter-corruption, and we report on it separately.",
+}
+
+
 # ---- data --------------------------------------------------------------------------------
 
 
@@ -250,9 +357,13 @@ class ForceInfo:
 
     def full_name(self, cycle: str) -> str:
         """The force's name as the pages of a cycle print it."""
-        if self.id == "hampshire":  # renamed Hampshire and Isle of Wight Constabulary in 2022
+        if self.id == "hampshire" and cycle in CYCLES:  # renamed Hampshire and Isle of Wight Constabulary in 2022
             return "Hampshire Constabulary"
         return self.name
+
+    def report_slug(self) -> str:
+        """The slug of the force's 2021/22 and later report pages."""
+        return REPORT_SLUG.get(self.id, self.id)
 
     def short_name(self, cycle: str) -> str:
         """The name in page titles ("Staffordshire 2017")."""
@@ -296,12 +407,72 @@ class Fact:
 
 
 @dataclass
+class Report:
+    """What is known of a report page's own counts ([[report]] rows)."""
+    force: str
+    cycle: str
+    graded_areas: int | None = None
+    assessed_areas: int | None = None
+    numbers: str = ""
+    counts_source: str = ""
+    counts_note: str = ""
+
+
+@dataclass
+class Correction:
+    """A grade changed on a published report page ([[correction]] rows)."""
+    force: str
+    cycle: str
+    area: str
+    from_: str
+    to: str
+    on: str
+    source: str
+    note: str = ""
+
+    def day(self) -> str:
+        return long_date(self.on)
+
+
+def long_date(iso_date: str) -> str:
+    """ "2024-08-08" -> "8 August 2024" """
+    y, m, d = iso_date.split("-")
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    return f"{int(d)} {months[int(m) - 1]} {y}"
+
+
+@dataclass
 class ForceCycle:
     force: ForceInfo
     cycle: str
     grades: dict[str, Fact] = field(default_factory=dict)
     not_graded: dict[str, dict] = field(default_factory=dict)
     ungraded: dict[str, dict] = field(default_factory=dict)
+    report: Report | None = None
+    causes: dict[str, dict] = field(default_factory=dict)        # area -> [[cause_of_concern]] row
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def is_report(self) -> bool:
+        return self.cycle in REPORT_CYCLES
+
+    def table_areas(self) -> list[tuple[str, str]]:
+        """(area, label) of the "Our judgments" table rows shown, in report order."""
+        separate = SEPARATE_AREAS.get(self.cycle, ())
+        return [(a, lab) for a, lab in REPORT_AREAS[self.cycle] if a in self.grades and a not in separate]
+
+    def separate_areas(self) -> list[tuple[str, str]]:
+        """(area, label) of the separately reported areas shown (2023-25 only)."""
+        separate = SEPARATE_AREAS.get(self.cycle, ())
+        return [(a, lab) for a, lab in REPORT_AREAS[self.cycle] if a in self.grades and a in separate]
+
+    def intro_counts(self) -> tuple[int, int] | None:
+        """(N, M) for the intro sentence, when the page shows all M graded areas and N is known."""
+        r = self.report
+        if r and r.graded_areas == len(self.table_areas()) and r.assessed_areas:
+            return r.assessed_areas, r.graded_areas
+        return None
 
     @property
     def tranche(self) -> int | None:
@@ -317,6 +488,8 @@ class ForceCycle:
         return self.pillar_known(pillar) or any(a.startswith(pillar + ".") for a in self.grades)
 
     def pillars(self) -> list[str]:
+        if self.is_report:
+            return []
         return [p for p in PILLARS if self.has_pillar_page(p)]
 
     def last_updated(self, pillar: str) -> str:
@@ -330,6 +503,9 @@ class ForceCycle:
         return LAST_UPDATED[self.cycle].get(pillar, "")
 
     def landing_path(self) -> str:
+        """The landing page of a pillar cycle, or the report page of a report cycle."""
+        if self.is_report:
+            return f"/peel-reports/{self.force.report_slug()}-{self.cycle}/"
         return f"/peel-assessments/{SEGMENT[self.cycle]}/{self.force.id}/"
 
     def pillar_path(self, pillar: str) -> str:
@@ -340,10 +516,17 @@ class ForceCycle:
         for area, fact in self.grades.items():
             if areas is None or area in areas or area.split(".")[0] in areas:
                 out.add(fact.source)
+                if self.is_report and fact.also:  # report pages name both sources of a grade
+                    out.add(fact.also)
         for area, row in list(self.not_graded.items()) + list(self.ungraded.items()):
             if areas is None or area.split(".")[0] in areas:
                 out.add(row["source"])
+        for c in self.corrections:
+            out.add(c.source)
         return sorted(out)
+
+    def cause_sources(self) -> list[str]:
+        return sorted({row["source"] for row in self.causes.values()} - set(self.sources()))
 
 
 def config_dir() -> Path:
@@ -370,18 +553,30 @@ def load_facts(path: Path = FACTS_PATH) -> dict[tuple[str, str], ForceCycle]:
     forces = load_forces()
     table: dict[tuple[str, str], ForceCycle] = {}
 
-    def entry(force: str, cycle: str) -> ForceCycle:
+    def entry(force: str, cycle: str, create: bool = True) -> ForceCycle:
         if force not in forces:
             raise ValueError(f"facts.toml: unknown force {force!r}")
-        if cycle not in CYCLES:
-            raise ValueError(f"facts.toml: cycle {cycle!r} is not a pillar cycle")
+        if cycle not in ALL_CYCLES:
+            raise ValueError(f"facts.toml: unknown cycle {cycle!r}")
+        if not create and (force, cycle) not in table:
+            raise ValueError(f"facts.toml: {force} {cycle} has no [[grade]] row (no grade, no page)")
         return table.setdefault((force, cycle), ForceCycle(forces[force], cycle))
+
+    def report_area(fc: ForceCycle, area: str, what: str) -> None:
+        if not fc.is_report:
+            raise ValueError(f"facts.toml: {what} rows are for report cycles only ({fc.force.id} {fc.cycle})")
+        if area not in dict(REPORT_AREAS[fc.cycle]):
+            raise ValueError(f"facts.toml: area {area!r} is not a {fc.cycle} report area")
 
     for row in data.get("grade", []):
         fact = Fact(**row)
         if fact.grade not in GRADE_WORDS:
             raise ValueError(f"facts.toml: bad grade {fact.grade!r}")
         fc = entry(fact.force, fact.cycle)
+        if fact.grade == "adequate" and not fc.is_report:
+            raise ValueError(f"facts.toml: adequate is not a grade of the four-tier cycle {fact.cycle}")
+        if fc.is_report:
+            report_area(fc, fact.area, "[[grade]]")
         if fact.area in fc.grades:
             raise ValueError(f"facts.toml: duplicate row {fact.force} {fact.cycle} {fact.area}")
         fc.grades[fact.area] = fact
@@ -389,7 +584,42 @@ def load_facts(path: Path = FACTS_PATH) -> dict[tuple[str, str], ForceCycle]:
         entry(row["force"], row["cycle"]).not_graded[row["area"]] = row
     for row in data.get("ungraded", []):
         entry(row["force"], row["cycle"]).ungraded[row["area"]] = row
-    return dict(sorted(table.items(), key=lambda kv: (kv[0][0], CYCLES.index(kv[0][1]))))
+    for row in data.get("report", []):
+        report = Report(**row)
+        fc = entry(report.force, report.cycle, create=False)
+        if not fc.is_report or fc.report is not None:
+            raise ValueError(f"facts.toml: bad or duplicate [[report]] row {report.force} {report.cycle}")
+        if report.numbers not in ("", "words", "digits"):
+            raise ValueError(f"facts.toml: numbers must be 'words' or 'digits' ({report.force} {report.cycle})")
+        fc.report = report
+        held = len(fc.table_areas())
+        if report.graded_areas is not None and held > report.graded_areas:
+            raise ValueError(f"facts.toml: {report.force} {report.cycle} holds {held} grades, "
+                             f"more than the report's {report.graded_areas}")
+        if fc.intro_counts() and not report.numbers:
+            raise ValueError(f"facts.toml: {report.force} {report.cycle} prints the intro sentence: set numbers")
+    for row in data.get("cause_of_concern", []):
+        fc = entry(row["force"], row["cycle"], create=False)
+        report_area(fc, row["area"], "[[cause_of_concern]]")
+        fc.causes[row["area"]] = row
+    for row in data.get("correction", []):
+        row = dict(row)
+        corr = Correction(from_=row.pop("from"), **row)
+        fc = entry(corr.force, corr.cycle, create=False)
+        report_area(fc, corr.area, "[[correction]]")
+        fact = fc.grades.get(corr.area)
+        if fact is None or fact.grade != corr.from_ or corr.to not in GRADE_WORDS or corr.to == corr.from_:
+            raise ValueError(f"facts.toml: [[correction]] {corr.force} {corr.cycle} {corr.area} does not "
+                             "start from the [[grade]] row's grade")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", corr.on):
+            raise ValueError(f"facts.toml: [[correction]] on must be YYYY-MM-DD, not {corr.on!r}")
+        fc.corrections.append(corr)
+    for (force, cycle), fc in table.items():
+        if fc.is_report and fc.report is None:
+            raise ValueError(f"facts.toml: {force} {cycle} has report grades but no [[report]] row")
+        if fc.is_report and not fc.table_areas():
+            raise ValueError(f"facts.toml: {force} {cycle} holds no grade for the judgments table")
+    return dict(sorted(table.items(), key=lambda kv: (kv[0][0], ALL_CYCLES.index(kv[0][1]))))
 
 
 # ---- sentences ---------------------------------------------------------------------------
@@ -529,14 +759,20 @@ FOOTER = [
 ]
 
 
-def sample_banner(sources: list[str], flagship_page: bool = False) -> str:
+def _links(urls: list[str]) -> str:
+    return "; ".join(f'<a href="{attr(u)}">{esc(u)}</a>' for u in urls)
+
+
+def sample_banner(sources: list[str], flagship_page: bool = False, cause_sources: list[str] | None = None) -> str:
     wording = ("the wording is peelpipe's own paraphrase of the published page" if flagship_page
                else "the wording is peelpipe's own")
     if sources:
-        links = "; ".join(f'<a href="{attr(s)}">{esc(s)}</a>' for s in sources)
         label = "source" if len(sources) == 1 else "sources"
+        causes = ""
+        if cause_sources:
+            causes = f"; the causes of concern are recorded in {_links(cause_sources)}"
         text = (f"<strong>Sample data:</strong> a peelpipe demonstration page. The grades are real "
-                f"published HMICFRS grades ({label}: {links}); {wording}.")
+                f"published HMICFRS grades ({label}: {_links(sources)}){causes}; {wording}.")
     else:
         text = ("<strong>Sample data:</strong> a peelpipe demonstration site. Its grades are real "
                 "published HMICFRS grades; the wording is peelpipe's own.")
@@ -545,7 +781,8 @@ def sample_banner(sources: list[str], flagship_page: bool = False) -> str:
 
 def render_page(*, title: str, h1: str, breadcrumb: list[tuple[str, str]], main: str,
                 sources: list[str], side: list[tuple[str, str, bool]] | None = None,
-                flagship_page: bool = False, description: str = "") -> str:
+                flagship_page: bool = False, description: str = "",
+                cause_sources: list[str] | None = None) -> str:
     crumbs = []
     for i, (href, text) in enumerate(breadcrumb):
         if i == len(breadcrumb) - 1:
@@ -579,7 +816,7 @@ def render_page(*, title: str, h1: str, breadcrumb: list[tuple[str, str]], main:
 <p>We use some essential cookies to make this website work. We would also like to set optional analytics cookies to understand how the site is used.</p>
 <p><button type="button" class="cookie-accept">Accept analytics cookies</button> <button type="button" class="cookie-reject">Reject analytics cookies</button> <a href="/cookies/">View cookies</a></p>
 </div>
-{sample_banner(sources, flagship_page)}<header class="site-header">
+{sample_banner(sources, flagship_page, cause_sources)}<header class="site-header">
 <div class="site-branding">
 <p class="site-title"><a href="/" rel="home">{esc(SITE_NAME)}</a></p>
 <ul class="language-switcher"><li><a href="#" lang="en" aria-current="true">English</a></li><li><a href="#" lang="cy">Cymraeg</a></li></ul>
@@ -801,6 +1038,141 @@ def pillar_main(fc: ForceCycle, pillar: str) -> str:
     return "".join(out)
 
 
+# ---- report pages --------------------------------------------------------------------------
+
+
+def report_grade(fc: ForceCycle, area: str, applied: tuple[Correction, ...] = ()) -> str:
+    """The area's grade on the page: as first published, or after the corrections applied."""
+    grade = fc.grades[area].grade
+    for corr in applied:
+        if corr.area == area:
+            grade = corr.to
+    return grade
+
+
+def area_activity(cycle: str, area: str) -> str:
+    return (AREA_ACTIVITY_2023.get(area) if cycle == "2023-25" else None) or AREA_ACTIVITY[area]
+
+
+def intro_sentence(fc: ForceCycle) -> str:
+    """ "Our inspection assessed how good <Force> is in N areas of policing. We make graded ..." """
+    counts = fc.intro_counts()
+    assert counts is not None and fc.report is not None
+    n, m = counts
+    num = (lambda x: NUMBER_WORDS[x]) if fc.report.numbers == "words" else str
+    return (f"Our inspection assessed how good {fc.force.in_sentence(fc.cycle)} is in {num(n)} areas of "
+            f"policing. We make graded judgments in {num(m)} of these {num(n)} as follows:")
+
+
+def victim_sentence(fc: ForceCycle) -> str:
+    dont = "don't" if fc.cycle == "2021-22" else "don\u2019t"
+    return (f"We also inspected how effective a service {fc.force.in_sentence(fc.cycle)} gives to victims "
+            f"of crime. We {dont} make a graded judgment in this overall area.")
+
+
+SEPARATELY = ("We also assess the force\u2019s performance in a range of other areas and we report on "
+              "these separately. We make graded judgments for some of these areas.")
+
+
+def partial_note(fc: ForceCycle) -> str:
+    """The sample note that stands in for the intro sentence, or "" when the page prints it."""
+    if fc.intro_counts():
+        return ""
+    held = len(fc.grades)
+    r = fc.report
+    if r and r.graded_areas == len(fc.table_areas()):  # all graded areas held, N not known
+        text = (f"Sample site: this page shows all {held} area grades that HMICFRS's news release "
+                f"about this report counts. peelpipe's sample data does not hold the number of areas "
+                f"the report assessed, so this page leaves out the sentence that gives it.")
+    else:
+        grades = "area grade" if held == 1 else "area grades"
+        text = (f"Sample site: this page shows only the {held} {grades} peelpipe's sample data holds; "
+                f"the published report has more.")
+    return f'<p class="sample-note"><em>{esc(text)}</em></p>\n'
+
+
+def judgments_table(fc: ForceCycle, rows: list[tuple[str, str]], applied: tuple[Correction, ...],
+                    caption: str = "") -> str:
+    out = ['<table class="judgments">\n']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>\n")
+    out.append('<thead>\n<tr><th scope="col">Area</th><th scope="col">Grade</th></tr>\n</thead>\n<tbody>\n')
+    for area, label in rows:
+        grade = report_grade(fc, area, applied)
+        out.append(f'<tr><td><a href="#{area}">{esc(label)}</a></td>'
+                   f'<td class="grade grade-{grade.replace("_", "-")}">{esc(GRADE_WORDS[grade])}</td></tr>\n')
+    out.append("</tbody>\n</table>\n")
+    return "".join(out)
+
+
+def update_note(fc: ForceCycle, corr: Correction) -> str:
+    label = dict(REPORT_AREAS[fc.cycle])[corr.area].lower()
+    text = (f"This page was updated on {corr.day()}: we changed our grade for {label} from "
+            f"{GRADE_WORDS[corr.from_].lower()} to {GRADE_WORDS[corr.to].lower()}.")
+    return f'<div class="page-update" role="note">\n<p>{esc(text)}</p>\n</div>\n'
+
+
+def cause_block(fc: ForceCycle, area: str) -> str:
+    row = fc.causes.get(area)
+    if row is None:
+        return ""
+    text = f"We found a cause of concern about the force\u2019s performance in {area_activity(fc.cycle, area)}."
+    if row.get("raised_on"):
+        text += (f" We first raised it with the force on {long_date(row['raised_on'])}, as an accelerated "
+                 "cause of concern, before this report was published.")
+    return (f'<div class="cause-of-concern">\n<h3>Cause of concern</h3>\n<p>{esc(text)}</p>\n</div>\n')
+
+
+def report_main(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
+    f, c = fc.force, fc.cycle
+    out = [update_note(fc, corr) for corr in applied]
+    out.append('<section class="report-summary" id="overall-summary">\n<h2>Overall summary</h2>\n')
+    out.append(f"<p>{esc(REPORT_OPENING[c].format(name=f.in_sentence(c)))}</p>\n")
+    out.append(f"<p>{esc(REPORT_COMPARABILITY[c])}</p>\n</section>\n")
+
+    out.append('<section class="our-judgments" id="our-judgments">\n<h2>Our judgments</h2>\n')
+    if fc.intro_counts():
+        out.append(f"<p>{esc(intro_sentence(fc))}</p>\n")
+    else:
+        out.append(partial_note(fc))
+    rows = fc.table_areas()
+    out.append(judgments_table(fc, rows, applied))
+    out.append(f"<p>{esc(victim_sentence(fc))}</p>\n")
+    separate = fc.separate_areas()
+    if c in SEPARATE_AREAS:
+        out.append(f"<p>{esc(SEPARATELY)}</p>\n")
+    if separate:
+        out.append("<h3>Areas we report on separately</h3>\n")
+        out.append(judgments_table(fc, separate, applied))
+    for area in [a for a in fc.causes if a not in fc.grades]:
+        label = dict(REPORT_AREAS[c])[area].lower()
+        text = (f"Sample site: the published report also sets out a cause of concern about {label}. "
+                "peelpipe's sample data holds no grade for that area, so this page has no section for it.")
+        out.append(f'<p class="sample-note"><em>{esc(text)}</em></p>\n')
+    out.append("</section>\n")
+
+    for area, label in rows + separate:
+        grade = report_grade(fc, area, applied)
+        more = SEPARATE_MORE[area] if (area, label) in separate else AREA_MORE[c]
+        out.append(f'<section class="report-area" id="{area}">\n<h2>{esc(label)}</h2>\n')
+        out.append(f"<p>{esc(graded_sentence(f.subject(c), grade, area_activity(c, area)))} {esc(more)}</p>\n")
+        out.append(cause_block(fc, area))
+        out.append("</section>\n")
+    return "".join(out)
+
+
+def report_page(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
+    f, c = fc.force, fc.cycle
+    title = f"{f.full_name(c)} PEEL Assessment {REPORT_YEAR[c]}"
+    what_is = {"2021-22": "/peel-assessments/what-is-peel/peel-assessments-2021-22/",
+               "2023-25": "/peel-assessments/what-is-peel/peel-assessments-2023-2025/"}[c]
+    crumbs = [("/", "Home"), ("/peel-assessments/", "PEEL assessments"), (what_is, f"PEEL {REPORT_YEAR[c]}"),
+              (fc.landing_path(), f.full_name(c))]
+    return render_page(title=title, h1=title, breadcrumb=crumbs, main=report_main(fc, applied),
+                       sources=fc.sources(), cause_sources=fc.cause_sources(),
+                       description=f"PEEL {REPORT_YEAR[c]} inspection report on {f.full_name(c)}")
+
+
 # ---- build -------------------------------------------------------------------------------
 
 
@@ -816,6 +1188,9 @@ def build_pages(table: dict[tuple[str, str], ForceCycle]) -> list[Page]:
     pages: list[Page] = []
     for fc in table.values():
         f, c = fc.force, fc.cycle
+        if fc.is_report:
+            pages.append(Page(fc.landing_path(), report_page(fc), fc, None))
+            continue
         pages.append(Page(fc.landing_path(), render_page(
             title=f"{f.short_name(c)} {CYCLE_YEAR[c]}", h1=f"{f.short_name(c)} {CYCLE_YEAR[c]}",
             breadcrumb=breadcrumb(fc), main=landing_main(fc), sources=fc.sources(),
@@ -832,24 +1207,82 @@ def build_pages(table: dict[tuple[str, str], ForceCycle]) -> list[Page]:
     return pages
 
 
-def home_page(table: dict[tuple[str, str], ForceCycle], pages: list[Page]) -> str:
-    rows = []
+@dataclass
+class Update:
+    """A corrected page: ``<updates dir>/<on>/<path>/index.html``, served as an overlay."""
+    on: str
+    path: str
+    html: str
+    fc: ForceCycle
+    corrections: tuple[Correction, ...]
+
+
+def build_updates(table: dict[tuple[str, str], ForceCycle]) -> list[Update]:
+    """One corrected page per force x cycle and correction date (all corrections up to that date)."""
+    updates: list[Update] = []
     for fc in table.values():
+        for on in sorted({c.on for c in fc.corrections}):
+            applied = tuple(c for c in fc.corrections if c.on <= on)
+            updates.append(Update(on, fc.landing_path(), report_page(fc, applied), fc, applied))
+    return updates
+
+
+def report_shown(fc: ForceCycle) -> str:
+    """ "8 of 9 graded areas" / "2 (the report grades 8)" / "2" for the index and README."""
+    held, r = len(fc.grades), fc.report
+    separate = len(fc.separate_areas())
+    extra = f" + {separate} reported separately" if separate else ""
+    table_held = held - separate
+    if r and r.graded_areas is not None:
+        return f"{table_held} of {r.graded_areas}{extra}"
+    return f"{table_held}{extra}"
+
+
+def home_page(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates: list[Update]) -> str:
+    rows, report_rows = [], []
+    for fc in table.values():
+        if fc.is_report:
+            intro = "yes" if fc.intro_counts() else "no"
+            report_rows.append(
+                f"<tr><td>{esc(fc.force.full_name(fc.cycle))}</td><td>PEEL {CYCLE_YEAR[fc.cycle]}</td>"
+                f'<td><a href="{fc.landing_path()}">{fc.landing_path()}</a></td>'
+                f"<td>{esc(report_shown(fc))}</td><td>{intro}</td></tr>")
+            continue
         links = [f'<a href="{fc.landing_path()}">overview</a>']
         links += [f'<a href="{fc.pillar_path(p)}">{p}</a>' for p in fc.pillars()]
         rows.append(f"<tr><td>{esc(fc.force.full_name(fc.cycle))}</td><td>PEEL {CYCLE_YEAR[fc.cycle]}</td>"
                     f"<td>{1 + len(fc.pillars())}</td><td>{', '.join(links)}</td></tr>")
+    update_items = []
+    for u in updates:
+        changes = "; ".join(f"{dict(REPORT_AREAS[c.cycle])[c.area]}: {GRADE_WORDS[c.from_]} to {GRADE_WORDS[c.to]}"
+                            for c in u.corrections if c.on == u.on)
+        update_items.append(f'<li><a href="{u.path}">{u.path}</a>, updated on {esc(long_date(u.on))} '
+                            f"({esc(changes)}): the corrected version is in the overlay "
+                            f"<code>site-updates/{u.on}/</code>.</li>")
     main = (
         "<p>This is the <strong>peelpipe sample site</strong>: a small imitation of the PEEL assessment "
-        "pages of the HMICFRS website, served on loopback so that the peelpipe pipeline can be "
-        "demonstrated and tested without the real site.</p>\n"
+        "pages and PEEL report pages of the HMICFRS website, served on loopback so that the peelpipe "
+        "pipeline can be demonstrated and tested without the real site.</p>\n"
         "<p>The grades on these pages are real grades that HMICFRS published; each page names its "
         "sources. Everything else (the wording, the markup, the layout) is peelpipe's own. A force "
         "and cycle not listed here has no pages, and the server answers 404 for it.</p>\n"
         f"<p>{len(table)} force and cycle combinations, {len(pages)} pages.</p>\n"
+        "<h2>PEEL 2014 to 2018/19: assessment pages</h2>\n"
         '<table class="sample-index">\n<thead><tr><th scope="col">Force</th><th scope="col">Cycle</th>'
         '<th scope="col">Pages</th><th scope="col">Links</th></tr></thead>\n<tbody>\n'
         + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        "<h2>PEEL 2021/22 and 2023\u201325: report pages</h2>\n"
+        "<p>One page per report. A report page shows only the area grades peelpipe's sample data "
+        "holds; where that is fewer than the report has, or the report's count of areas is not "
+        "known, the page says so and leaves out the sentence that counts the areas.</p>\n"
+        '<table class="sample-index">\n<thead><tr><th scope="col">Force</th><th scope="col">Cycle</th>'
+        '<th scope="col">Report page</th><th scope="col">Area grades shown (of the graded areas the report or its release counts, where known)</th>'
+        '<th scope="col">Intro sentence</th></tr></thead>\n<tbody>\n'
+        + "\n".join(report_rows) + "\n</tbody>\n</table>\n"
+        "<h2>Pages changed after publication</h2>\n"
+        "<p>This site serves each page as first published. A corrected version is kept apart, in an "
+        "update overlay that the server serves in its place when asked to.</p>\n"
+        "<ul>\n" + "\n".join(update_items) + "\n</ul>\n"
     )
     return render_page(title="peelpipe sample site", h1="peelpipe sample site",
                        breadcrumb=[("/", "Home")], main=main, sources=[],
@@ -865,7 +1298,7 @@ Allow: /
 """
 
 
-def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page]) -> str:
+def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates: list[Update]) -> str:
     by_cycle: dict[str, int] = {}
     for page in pages:
         if page.fc:
@@ -875,20 +1308,22 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page]) -> str:
         "",
         "<!-- Generated by `python -m peelpipe.samplesite.build`; edit build.py or facts.toml instead. -->",
         "",
-        "A small imitation of the HMICFRS PEEL assessment pages (the 2014 to 2018/19 cycles), for",
-        "`make demo` and for tests: `serve_site()` serves it on loopback and the real pipeline runs",
-        "against it. The real site could not be reached while peelpipe was written and its HTML markup",
-        "is unknown; only the text of its pages is known. So:",
+        "A small imitation of the HMICFRS PEEL pages (the assessment pages of the 2014 to 2018/19",
+        "cycles and the report pages of PEEL 2021/22 and 2023\u201325), for `make demo` and for tests:",
+        "`serve_site()` serves it on loopback and the real pipeline runs against it. The real site",
+        "could not be reached while peelpipe was written and its HTML markup is unknown; only the text",
+        "of its pages is known. So:",
         "",
         "- **The grades are real.** Every grade on every page is a grade HMICFRS published, listed",
         "  with its source in `facts.toml` (transcribed from the project's domain reference,",
-        "  section 4.1, plus the question grades of the one real page whose text the project holds).",
-        "  No grade is invented: where a grade is not known, the page leaves it out, and a force and",
-        "  cycle with no known grade has no pages at all (404).",
+        "  sections 4.1 to 4.3, plus the question grades of the one real page whose text the project",
+        "  holds). No grade is invented: where a grade is not known, the page leaves it out, and a",
+        "  force and cycle with no known grade has no pages at all (404).",
         "- **The wording is peelpipe's own**, apart from the site's formulaic sentences (headline",
-        "  sentences, question wordings, \"Last updated DD/MM/YYYY\", grade lines), which follow the",
-        "  real site's text. The flagship page (Staffordshire PEEL 2017 effectiveness,",
-        "  `flagship.py`) paraphrases the real page section by section.",
+        "  sentences, question wordings, \"Last updated DD/MM/YYYY\", grade lines, the report pages'",
+        "  \"Our inspection assessed how good ...\" and victim-service sentences and area labels),",
+        "  which follow the real site's text. The flagship page (Staffordshire PEEL 2017",
+        "  effectiveness, `flagship.py`) paraphrases the real page section by section.",
         "- **The markup is invented**: a WordPress/GOV.UK-like template that varies by cycle.",
         "- **Every page says so** in a \"Sample data\" banner at the top, with its grade sources.",
         "",
@@ -905,11 +1340,16 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page]) -> str:
         "# publish a corrected page: files in later overlays replace the same paths in earlier ones",
         "with serve_site(SITE_ROOT, overlays=[corrections_dir]) as site:",
         "    ...",
+        "",
+        "# the bundled correction: Northamptonshire 2023-25 as changed on 8 August 2024",
+        "from peelpipe.samplesite import UPDATES_ROOT   # site-updates/2024-08-08",
+        "with serve_site(overlays=[UPDATES_ROOT]) as site:",
+        "    ...                             # /peel-reports/northamptonshire-2023-25/ is the corrected page",
         "```",
         "",
         "`python -m peelpipe.samplesite.server [--port N]` serves until Ctrl-C;",
-        "`python -m peelpipe.samplesite.build` regenerates `site/` and this README (same bytes every run)",
-        "and checks the result.",
+        "`python -m peelpipe.samplesite.build` regenerates `site/`, `site-updates/` and this README (same",
+        "bytes every run) and checks the result.",
         "",
         "Server behaviour: GET and HEAD (other methods 405); `/<path>/` and `/<path>` (and a query",
         "string such as a trailing `?`) serve `<path>/index.html`; `robots.txt`; everything else 404",
@@ -938,15 +1378,79 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page]) -> str:
         "\"Not being graded\". Hampshire is named \"Hampshire Constabulary\" (its name before 2022).",
         "Dyfed-Powys 2018/19 names no tranche and no \"Last updated\" date (neither is recorded).",
         "",
+        "## Report pages (PEEL 2021/22 and 2023\u201325)",
+        "",
+        "One page per report, at `/peel-reports/<slug>-2021-22/` and `/peel-reports/<slug>-2023-25/`",
+        "(Hampshire: `hampshire-and-isle-of-wight-...`, and the force is named Hampshire and Isle of",
+        "Wight Constabulary). Title and heading \"<Force> PEEL Assessment 2021/22\" or \"... 2023\u20132025\".",
+        "The page has an \"Overall summary\" (own words, with a paraphrase of the cycle's statement",
+        "that its grades cannot be compared directly with the previous cycle's), then \"Our judgments\":",
+        "",
+        "- the intro sentence \"Our inspection assessed how good <Force> is in N areas of policing. We",
+        "  make graded judgments in M of these N as follows:\" (number words or digits, as on the real",
+        "  site), **only** where the page shows all M graded areas of the report and N is known",
+        "  (`[[report]]` rows in facts.toml). Otherwise the sentence is left out and a note says why:",
+        "  \"Sample site: this page shows only the N area grades peelpipe's sample data holds; the",
+        "  published report has more.\" (or, for Wiltshire 2021/22, that all graded areas are shown but",
+        "  the report's count of areas is not held);",
+        "- a `<table class=\"judgments\">` with columns Area | Grade, one row per area grade held, the",
+        "  grade as text (Outstanding, Good, Adequate, Requires improvement, Inadequate), the area label",
+        "  as the cycle's reports print it (for example \"Engaging with and treating the public with",
+        "  fairness and respect\" in 2021/22, \"Police powers and public treatment\" in 2023\u201325);",
+        "- \"We also inspected how effective a service <Force> gives to victims of crime. We don't make a",
+        "  graded judgment in this overall area.\"; 2023\u201325 pages add \"We also assess the force's",
+        "  performance in a range of other areas and we report on these separately. ...\" and, where a",
+        "  separately graded area is held (Merseyside's serious organised crime), a second Area | Grade",
+        "  table under \"Areas we report on separately\", not counted in N and M.",
+        "",
+        "Then one section per area shown: the area label as heading and a sentence that gives the",
+        "grade (\"Wiltshire Police requires improvement at investigating crime.\"), plus a \"Cause of",
+        "concern\" block where a source records one (Greater Manchester 2021/22).",
+        "",
+        "**A grade changed after publication.** Northamptonshire 2023\u201325 \"Responding to the public\"",
+        "was adequate when first published and changed to requires improvement on 8 August 2024",
+        "(`[[correction]]` in facts.toml). `site/` holds the page as first published; the corrected",
+        "page, identical apart from that grade and a dated note (\"This page was updated on 8 August",
+        "2024: ...\"), is built into `site-updates/2024-08-08/peel-reports/northamptonshire-2023-25/`",
+        "(`UPDATES_ROOT`). Served as an overlay it gets a different ETag and a Last-Modified one hour",
+        "later than the first version.",
+        "",
+        "Left out: reports with only counts of grades and no named area grade (Staffordshire and",
+        "Suffolk 2023\u201325: 404); grades the reference marks as needing verification (South Wales",
+        "2023\u201325, three areas); Welsh-language copies (`heddlu-...`).",
+        "",
+        "| force | cycle | page | area grades shown (of the graded areas the report or its release counts, where known) | intro sentence | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for fc in table.values():
+        if not fc.is_report:
+            continue
+        grades = ", ".join(f"{a} {ABBREV[fact.grade]}" for a, fact in fc.grades.items())
+        for corr in fc.corrections:
+            grades += f" ({corr.area} {ABBREV[corr.to]} from {long_date(corr.on)}, in site-updates/{corr.on}/)"
+        if fc.causes:
+            grades += "; causes of concern: " + ", ".join(fc.causes)
+        counts = fc.intro_counts()
+        intro = "-"
+        if counts and fc.report:
+            intro = f"{counts[0]}/{counts[1]} ({fc.report.numbers})"
+        srcs = "<br>".join(fc.sources() + fc.cause_sources())
+        lines.append(f"| {fc.force.full_name(fc.cycle)} | {CYCLE_YEAR[fc.cycle]} | `{fc.landing_path()}` | "
+                     f"{report_shown(fc)}: {grades} | {intro} | {srcs} |")
+    lines += [
+        "",
         f"## What is here ({len(table)} force x cycle combinations, {len(pages)} pages)",
         "",
-        "Pages per cycle: " + ", ".join(f"{CYCLE_YEAR[c]}: {by_cycle.get(c, 0)}" for c in CYCLES) + ".",
+        "Pages per cycle: " + ", ".join(f"{CYCLE_YEAR[c]}: {by_cycle.get(c, 0)}" for c in ALL_CYCLES) + ".",
+        "Report pages are listed above; the assessment pages of 2014 to 2018/19:",
         "",
         "| force | cycle | pages | grades shown (E / Ef / L; questions) | sources |",
         "|---|---|---|---|---|",
     ]
-    abbrev = {"outstanding": "O", "good": "G", "requires_improvement": "RI", "inadequate": "I"}
+    abbrev = ABBREV
     for fc in table.values():
+        if fc.is_report:
+            continue
         pillar_bits = []
         for p in PILLARS:
             if p in fc.grades:
@@ -1025,6 +1529,8 @@ def check(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir:
 
     # every fact appears on its page
     for fc in table.values():
+        if fc.is_report:
+            continue
         for area, fact in fc.grades.items():
             pillar = fact.pillar
             page = by_path.get(fc.pillar_path(pillar))
@@ -1044,6 +1550,160 @@ def check(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir:
                 landing = _fold(LexborHTMLParser(by_path[fc.landing_path()].html).body.text(separator=" "))
                 if _fold(headline_sentence(fc, area)) not in landing:
                     problems.append(f"{fc.landing_path()}: headline sentence missing for {area}")
+    return problems
+
+
+_INTRO = re.compile(r"assessed how good (?P<force>.+?) is in (?P<n>\w+) areas of policing\. "
+                    r"we make graded judgments in (?P<m>\w+) of these (?P<n2>\w+) as follows:")
+_SHOWS_ONLY = re.compile(r"this page shows only the (\d+) area grades? peelpipe's sample data holds; "
+                         r"the published report has more\.")
+
+
+def read_report(html_text: str) -> dict:
+    """What a report page shows: its judgments tables' rows, intro counts, notes (for the checks)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html_text)
+    tables = []
+    for table in tree.css("table.judgments"):
+        head = [th.text(strip=True) for th in table.css("thead th")]
+        rows = [tuple(td.text(strip=True) for td in tr.css("td")) for tr in table.css("tbody tr")]
+        tables.append((head, rows))
+    h2 = [h.text(strip=True) for h in tree.css("h2")]
+    text = _fold(tree.body.text(separator=" "))
+    intro = _INTRO.search(text)
+    words = {w: n for n, w in NUMBER_WORDS.items()}
+
+    def number(x: str) -> int:
+        return int(x) if x.isdigit() else words.get(x, -1)
+
+    only = _SHOWS_ONLY.search(text)
+    updates = [p.text(strip=True) for p in tree.css(".page-update p")]
+    return {
+        "tables": tables, "h2": h2, "text": text, "updates": updates,
+        "intro": (number(intro["n"]), number(intro["m"]), intro["n2"] == intro["n"]) if intro else None,
+        "shows_only": int(only.group(1)) if only else None,
+    }
+
+
+def check_reports(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates: list[Update],
+                  updates_dir: Path = UPDATES_DIR) -> list[str]:
+    """Report pages: every grade in its table row and sentence, intro counts match the rows, the
+    notes tell the truth, and each overlay page differs from the first version only in the
+    corrected grade and its dated note."""
+    problems: list[str] = []
+    labels = load_area_labels()
+    for cycle, areas in REPORT_AREAS.items():
+        for area, label in areas:
+            if _fold(label) not in {_fold(x) for x in labels.get(area, [])}:
+                problems.append(f"report label not in areas.toml for {area}: {label}")
+    by_path = {p.path: p for p in pages}
+    for fc in table.values():
+        if not fc.is_report:
+            continue
+        page = by_path.get(fc.landing_path())
+        if page is None:
+            problems.append(f"no report page for {fc.force.id} {fc.cycle}")
+            continue
+        problems += _check_report_page(fc, page.html, ())
+    for u in updates:
+        file = updates_dir / u.on / u.path.strip("/") / "index.html"
+        if not file.is_file() or file.read_bytes().decode("utf-8") != u.html:
+            problems.append(f"{file} differs from the rendered update")
+        problems += _check_report_page(u.fc, u.html, u.corrections)
+        problems += _check_balanced(u.path, u.html)
+        base = by_path[u.path].html.splitlines()
+        new = u.html.splitlines()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            old_lines, new_lines = base[i1:i2], new[j1:j2]
+            if tag == "insert":
+                notes = "".join(update_note(u.fc, c) for c in u.corrections)
+                if "\n".join(new_lines) + "\n" != notes:
+                    problems.append(f"{u.path}: overlay inserts something other than the update note")
+                continue
+            if tag != "replace" or len(old_lines) != len(new_lines):
+                problems.append(f"{u.path}: overlay changes more than the corrected grade ({tag})")
+                continue
+            swaps = []  # (as first published, as corrected): the table cell and the area's sentence
+            for c in u.corrections:
+                subject, activity = u.fc.force.subject(u.fc.cycle), area_activity(u.fc.cycle, c.area)
+                label = esc(dict(REPORT_AREAS[c.cycle])[c.area])
+
+                def cell(grade: str) -> str:
+                    return f'">{label}</a></td><td class="grade grade-{grade.replace("_", "-")}">{GRADE_WORDS[grade]}</td>'
+
+                swaps.append((cell(c.from_), cell(c.to)))
+                swaps.append((esc(graded_sentence(subject, c.from_, activity)),
+                              esc(graded_sentence(subject, c.to, activity))))
+            for a, b in zip(old_lines, new_lines):
+                swapped = a
+                for before, after in swaps:
+                    swapped = swapped.replace(before, after)
+                if swapped == a or swapped != b:
+                    problems.append(f"{u.path}: overlay line differs beyond the corrected grade: {b[:80]}")
+        if not any(line.startswith('<div class="page-update"') for line in new):
+            problems.append(f"{u.path}: overlay has no update note")
+    return problems
+
+
+def _check_report_page(fc: ForceCycle, html_text: str, applied: tuple[Correction, ...]) -> list[str]:
+    where = fc.landing_path() + (f" (update {applied[-1].on})" if applied else "")
+    problems: list[str] = []
+    page = read_report(html_text)
+    if "Our judgments" not in page["h2"]:
+        problems.append(f"{where}: no 'Our judgments' heading")
+    if not page["tables"]:
+        return problems + [f"{where}: no judgments table"]
+    labels = dict(REPORT_AREAS[fc.cycle])
+    shown: dict[str, str] = {}
+    for head, rows in page["tables"]:
+        if head != ["Area", "Grade"]:
+            problems.append(f"{where}: judgments table header {head}")
+        for row in rows:
+            shown[row[0]] = row[1]
+    main_rows = len(page["tables"][0][1])
+    for area, fact in fc.grades.items():
+        grade = report_grade(fc, area, applied)
+        label = labels[area]
+        if shown.get(label) != GRADE_WORDS[grade]:
+            problems.append(f"{where}: table row {label!r} shows {shown.get(label)!r}, not {GRADE_WORDS[grade]!r}")
+        sentence = _fold(graded_sentence(fc.force.subject(fc.cycle), grade, area_activity(fc.cycle, area)))
+        if sentence.rstrip(".") not in page["text"]:
+            problems.append(f"{where}: grade sentence missing for {area}")
+        if label not in page["h2"]:
+            problems.append(f"{where}: no section heading for {area}")
+    if len(shown) != len(fc.grades):
+        problems.append(f"{where}: {len(shown)} table rows for {len(fc.grades)} grades held")
+    counts = fc.intro_counts()
+    if counts:
+        if page["intro"] != (counts[0], counts[1], True):
+            problems.append(f"{where}: intro sentence {page['intro']} does not give {counts}")
+        if counts[1] != main_rows:
+            problems.append(f"{where}: intro says {counts[1]} graded areas, the table has {main_rows}")
+    else:
+        if page["intro"] is not None:
+            problems.append(f"{where}: intro sentence printed although the page does not show every graded area")
+        r = fc.report
+        full = r is not None and r.graded_areas == len(fc.table_areas())
+        if not full and page["shows_only"] != len(fc.grades):
+            problems.append(f"{where}: no 'shows only the {len(fc.grades)} area grades' note")
+        if full and "does not hold the number of areas" not in page["text"]:
+            problems.append(f"{where}: no note on the missing area count")
+    for area in fc.causes:
+        if area in fc.grades:
+            if f"cause of concern about the force's performance in {area_activity(fc.cycle, area)}" not in page["text"]:
+                problems.append(f"{where}: cause of concern missing for {area}")
+        elif f"cause of concern about {labels[area].lower()}" not in page["text"]:
+            problems.append(f"{where}: note on the cause of concern missing for {area}")
+    if _fold(victim_sentence(fc)) not in page["text"]:
+        problems.append(f"{where}: victim-service sentence missing")
+    if len(page["updates"]) != len(applied):
+        problems.append(f"{where}: {len(page['updates'])} update notes, expected {len(applied)}")
+    for c in applied:
+        if not any(note.startswith(f"This page was updated on {long_date(c.on)}:") for note in page["updates"]):
+            problems.append(f"{where}: no dated update note for {c.on}")
     return problems
 
 
@@ -1068,32 +1728,43 @@ def _check_balanced(path: str, text: str) -> list[str]:
 # ---- main --------------------------------------------------------------------------------
 
 
-def write_site(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir: Path = SITE_DIR) -> None:
-    if site_dir.exists():
-        shutil.rmtree(site_dir)
+def write_site(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir: Path = SITE_DIR,
+               updates: list[Update] | None = None, updates_dir: Path = UPDATES_DIR) -> None:
+    updates = updates or []
+    for d in (site_dir, updates_dir):
+        if d.exists():
+            shutil.rmtree(d)
     site_dir.mkdir(parents=True)
     for page in pages:
         out = site_dir / page.path.strip("/") / "index.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(page.html.encode("utf-8"))
-    (site_dir / "index.html").write_bytes(home_page(table, pages).encode("utf-8"))
+    (site_dir / "index.html").write_bytes(home_page(table, pages, updates).encode("utf-8"))
     (site_dir / "robots.txt").write_bytes(ROBOTS.encode("utf-8"))
+    for u in updates:
+        out = updates_dir / u.on / u.path.strip("/") / "index.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(u.html.encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peelpipe.samplesite.build", description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=SITE_DIR, help="output directory (default: the package's site/)")
+    parser.add_argument("--updates-dir", type=Path, default=UPDATES_DIR,
+                        help="output directory of the corrected pages (default: the package's site-updates/)")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the package README.md")
     args = parser.parse_args(argv)
     table = load_facts()
     pages = build_pages(table)
-    write_site(table, pages, args.site_dir)
+    updates = build_updates(table)
+    write_site(table, pages, args.site_dir, updates, args.updates_dir)
     if not args.no_readme:
-        README_PATH.write_bytes(readme(table, pages).encode("utf-8"))
-    problems = check(table, pages, args.site_dir)
+        README_PATH.write_bytes(readme(table, pages, updates).encode("utf-8"))
+    problems = check(table, pages, args.site_dir) + check_reports(table, pages, updates, args.updates_dir)
     for problem in problems:
         print("problem:", problem, file=sys.stderr)
-    print(f"{len(table)} force x cycle combinations, {len(pages)} pages (+ index.html, robots.txt) in {args.site_dir}")
+    print(f"{len(table)} force x cycle combinations, {len(pages)} pages (+ index.html, robots.txt) in {args.site_dir}; "
+          f"{len(updates)} corrected page(s) in {args.updates_dir}")
     return 1 if problems else 0
 
 
