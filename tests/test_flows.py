@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from peelpipe.samplesite import serve_site
+from test_pipeline import SAMPLE_PAGES
 
 pytestmark = pytest.mark.prefect
 
@@ -32,13 +33,13 @@ def test_backfill_then_refresh_flow_publish_snapshots(prefect_backend, tmp_path:
         settings = {"base_url": site.url, "warehouse": str(tmp_path / "wh"), "request_delay": 0.0}
         result = backfill_flow(cycles="all", forces="all", settings=settings)
         summary = result["summary"]
-        assert summary.stats["pages_parsed"] == 475 and summary.snapshot_id
+        assert summary.stats["pages_parsed"] == SAMPLE_PAGES and summary.snapshot_id
         assert any(c["change_type"] == "upgrade" and c["area_id"] == "effectiveness" for c in summary.changes)
         assert "published" in result["text"]
 
         refreshed = refresh_flow(settings={**settings, "alert_urls": ""})["summary"]
         assert refreshed.mode == "run" and refreshed.changes == []
-        assert refreshed.stats["not_modified"] == 475 and refreshed.stats["pages_parsed"] == 0
+        assert refreshed.stats["not_modified"] == SAMPLE_PAGES and refreshed.stats["pages_parsed"] == 0
 
     import asyncio
 

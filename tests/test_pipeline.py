@@ -12,7 +12,10 @@ from peelpipe.errors import SiteRefusedError
 from peelpipe.samplesite import SITE_ROOT, serve_site
 from sites import landing_page, local_catalogue, pillar_page, write_page
 
-PILLAR_CYCLES = ["2014", "2015", "2016", "2017", "2018-19"]
+ALL_CYCLES = ["2014", "2015", "2016", "2017", "2018-19", "2021-22", "2023-25", "2025-27"]
+SAMPLE_PAGES = len([p for p in SITE_ROOT.rglob("index.html") if p.parent.parent.name in ("peel-reports", "peel-2014",
+                    "peel-2015", "peel-2016", "peel-2017", "peel-2018") or p.parent.name in (
+                    "effectiveness", "efficiency", "legitimacy")])
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +24,10 @@ def sample_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sample")
     with serve_site() as site:
         catalogue = local_catalogue(tmp, site.url)
-        first = pipeline.run_pipeline(catalogue, PILLAR_CYCLES, list(catalogue.forces))
+        first = pipeline.run_pipeline(catalogue, ALL_CYCLES, list(catalogue.forces))
         wh = pipeline.open_warehouse(catalogue)
         tables_first = wh.read_all()
-        second = pipeline.run_pipeline(catalogue, PILLAR_CYCLES, list(catalogue.forces))
+        second = pipeline.run_pipeline(catalogue, ALL_CYCLES, list(catalogue.forces))
         tables_second = wh.read_all()
     return catalogue, first, second, tables_first, tables_second
 
@@ -69,11 +72,39 @@ def test_every_real_grade_on_the_sample_site_is_read(sample_run) -> None:
     assert len(graded) == len(facts)  # nothing invented beyond the published grades
 
 
+def test_no_upgrade_or_downgrade_across_a_framework_change(sample_run) -> None:
+    _, _, _, tables, _ = sample_run
+    across = [c for c in tables["changes"] if (c["from_cycle_id"], c["to_cycle_id"]) in (
+        ("2018-19", "2021-22"), ("2021-22", "2023-25"))]
+    assert across and {c["change_type"] for c in across} == {"not_comparable"}
+    assert all(c["comparable"] is False and c["from_grade"] and c["to_grade"] for c in across)
+
+
+def test_the_published_correction_is_detected_and_dated_when_seen(tmp_path: Path) -> None:
+    from peelpipe.samplesite import UPDATES_ROOT
+
+    with serve_site() as site:
+        catalogue = local_catalogue(tmp_path, site.url)
+        pipeline.run_pipeline(catalogue, ["2023-25"], ["northamptonshire"])
+    with serve_site(overlays=[UPDATES_ROOT]) as site:
+        catalogue = local_catalogue(tmp_path, site.url)
+        run = pipeline.run_pipeline(catalogue, ["2023-25"], ["northamptonshire"], mode="run", announce=True)
+    assert [(c["change_type"], c["area_id"], c["from_grade"], c["to_grade"]) for c in run.changes] == [
+        ("correction", "responding-to-the-public", "adequate", "requires_improvement")]
+    from datetime import datetime, timedelta, timezone
+
+    # dated by when peelpipe saw it (now), not by the page's publication date
+    assert datetime.now(timezone.utc) - run.changes[0]["detected_at"] < timedelta(minutes=5)
+
+
 def test_coverage_and_absent_pages(sample_run) -> None:
     catalogue, first, _, tables, _ = sample_run
-    assert first.stats["pages_parsed"] == 475
-    assert first.stats["pages_not_found"] == 860 - 475
-    assert len(tables["assessments"]) == 130
+    planned = 43 * (5 * 4 + 3)  # four pages per force in each pillar cycle, one report page in each area cycle
+    assert first.stats["pages_parsed"] == SAMPLE_PAGES
+    assert first.stats["pages_not_found"] == planned - SAMPLE_PAGES
+    landings = {p.parent for p in SITE_ROOT.rglob("index.html") if p.parent.parent.name.startswith("peel-20")}
+    reports = list((SITE_ROOT / "peel-reports").glob("*/index.html"))
+    assert len(tables["assessments"]) == len(landings) + len(reports)
     assert {r["status"] for r in tables["pages"]} == {"parsed", "not_found"}
     assert not [i for i in tables["parse_issues"] if i["severity"] == "error"]
     assert first.skipped_cycles == []
@@ -87,8 +118,8 @@ def test_rerunning_the_same_backfill_is_idempotent_and_cheap(sample_run) -> None
     strip = lambda r: {k: v for k, v in r.items() if k != "last_seen_at"}  # noqa: E731
     assert sorted(map(strip, after["judgements"]), key=key) == sorted(map(strip, before["judgements"]), key=key)
     assert second.changes == []
-    assert second.stats["not_modified"] == 475 and second.stats["pages_parsed"] == 0
-    assert second.stats["pages_reused"] == 475
+    assert second.stats["not_modified"] == SAMPLE_PAGES and second.stats["pages_parsed"] == 0
+    assert second.stats["pages_reused"] == SAMPLE_PAGES
     assert second.stats["bytes_downloaded"] < first.stats["bytes_downloaded"] / 10
     assert len(after["runs"]) == 2
 

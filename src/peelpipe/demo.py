@@ -22,7 +22,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from peelpipe import cli
     from peelpipe.pipeline import open_warehouse
     from peelpipe.report import run_summary_text
-    from peelpipe.samplesite import serve_site
+    from peelpipe.samplesite import UPDATES_ROOT, serve_site
 
     started = time.monotonic()
     say = (lambda *a, **k: None) if args.quiet else print  # noqa: E731
@@ -42,7 +42,22 @@ def run_demo(args: argparse.Namespace) -> int:
         catalogue, second = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
         s = second.stats
         say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
-              f"{s.get('pages_parsed', 0)} pages re-parsed, {len(second.changes)} new changes")
+            f"{s.get('pages_parsed', 0)} pages re-parsed, {len(second.changes)} new changes")
+        port = site.port
+    # The site then publishes a correction, as HMICFRS did on 8 August 2024 (same address, new page).
+    with serve_site(overlays=[UPDATES_ROOT], port=port):
+        say("3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024); "
+            "a scheduled run …", flush=True)
+        catalogue, third = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
+        s = third.stats
+        say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
+            f"{s.get('pages_parsed', 0)} page(s) re-parsed")
+        for change in third.changes:
+            say(f"   {change['change_type']}: {change['summary']}")
+        digest = open_warehouse(catalogue).root / "digests" / "latest.md"
+        if third.changes and digest.exists():
+            say(f"   alert digest written to {digest.resolve()}")
+        judgements = open_warehouse(catalogue).read_table("judgements")
     say()
     say(staffordshire_table(judgements, catalogue))
     say()
