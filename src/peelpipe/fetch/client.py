@@ -68,11 +68,16 @@ class _Pacer:
 
 
 _PACER = _Pacer()
+ROBOTS_TTL = 3600.0  # seconds a robots.txt is trusted within one process (RFC 9309 allows up to 24 h)
+_ROBOTS: dict[tuple[str, str], tuple[float, RobotFileParser | None]] = {}  # (origin, UA) -> (read at, rules)
+_ROBOTS_LOCK = threading.Lock()
 
 
 def reset_pacer() -> None:
-    """Forget when hosts were last contacted (tests that inject a fake clock start from a clean slate)."""
+    """Forget when hosts were last contacted and their robots.txt (tests start from a clean slate)."""
     _PACER.reset()
+    with _ROBOTS_LOCK:
+        _ROBOTS.clear()
 
 
 @dataclass
@@ -344,7 +349,20 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin, trip)
+            # Shared across Fetchers (one per task): one robots.txt request per run, not per task.
+            key = (origin, self.settings.user_agent)
+            with _ROBOTS_LOCK:
+                cached = _ROBOTS.get(key)
+            if cached is not None and time.monotonic() - cached[0] < ROBOTS_TTL:
+                rules = cached[1]
+            else:
+                rules = self._load_robots(origin, trip)
+                with _ROBOTS_LOCK:
+                    _ROBOTS[key] = (time.monotonic(), rules)
+            self._robots[origin] = rules
+            if rules is not None:
+                delay = rules.crawl_delay(self.settings.user_agent)
+                self._delays[parts.netloc] = max(self.settings.request_delay, float(delay or 0))
         rules = self._robots[origin]
         return rules is None or rules.can_fetch(self.settings.user_agent, url)
 
@@ -369,9 +387,6 @@ class Fetcher:
         if reply.error is None and status is not None and 200 <= status < 300:
             rules = RobotFileParser(robots_url)
             rules.parse(reply.body.decode("utf-8-sig", errors="replace").splitlines())
-            delay = rules.crawl_delay(self.settings.user_agent)
-            host = urlsplit(origin).netloc
-            self._delays[host] = max(self.settings.request_delay, float(delay or 0))
             return rules
         if reply.error is None and status is not None and 400 <= status < 500 and status != 429:
             return None
