@@ -330,3 +330,26 @@ def test_index_pages_bring_in_welsh_copies_without_double_counting(tmp_path: Pat
                       "investigating-crime": ("adequate", 2, False, "testshire-2023-25")}
     facts = {p["source_url"].split("/")[-2]: p["facts"] for p in tables["pages"]}
     assert '"language": "cy"' in facts["heddlu-testshire-2023-25"]
+
+
+def test_a_reworded_finding_on_a_published_report_is_recorded(tmp_path: Path) -> None:
+    from sites import report_page
+
+    def page(afi: str) -> str:
+        html = report_page("PEEL 2023\u20132025 Testshire", [("Responding to the public", "Adequate")],
+                           intro=("two", "one"))
+        return html.replace("</body>", "<h2>Responding to the public</h2><h3>Area for improvement</h3>"
+                                       f"<p>{afi}</p></body>")
+
+    root, fixed = tmp_path / "site", tmp_path / "fixed"
+    write_page(root, "/peel-reports/testshire-2023-25/", page("The constabulary should answer 101 calls sooner."))
+    write_page(fixed, "/peel-reports/testshire-2023-25/", page("The constabulary should answer 101 and 999 calls sooner."))
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"])
+    with serve_site(root, overlays=[fixed]) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        run = pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"], mode="run", announce=True)
+    assert [(c["change_type"], c["area_id"]) for c in run.changes] == [("findings_changed", "responding-to-the-public")]
+    findings = pipeline.open_warehouse(catalogue).read_table("findings")
+    assert [f["text"] for f in findings] == ["The constabulary should answer 101 and 999 calls sooner."]

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from peelpipe.parse.blocks import Block
 from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.sections import find_sections, read_findings
-from peelpipe.parse.text import slugify
+from peelpipe.parse.text import looks_like_label, slugify
 
 PARSER = "report"
 VERSION = "1"
@@ -134,7 +134,11 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
                      cycle_id, parsed)
             label = None
             continue
-        if label is not None and len(text) <= 40 and not re.search(r"[.?!]$", text):
+        if rows and blocks[index].is_heading:
+            area = catalogue.match_area(text, cycle_id)
+            if area is not None and area.id in rows:
+                break  # an area's own section: the rows are over
+        if label is not None and looks_like_label(text):
             area = catalogue.match_area(label, cycle_id)
             parsed.issues.append(ParseIssue("unknown_grade", f"{label!r}: grade {text!r} is not a known grade word",
                                             area.id if area else None))
