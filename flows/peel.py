@@ -16,6 +16,8 @@ from prefect.cache_policies import NO_CACHE
 from peelpipe import pipeline
 from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
+from peelpipe.fetch import RequestBudget
+from peelpipe.models import PageRef
 from peelpipe.report import progress_printer, run_summary_text
 from peelpipe.transform.build import PageOutcome, RunInfo
 
@@ -31,24 +33,25 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="fetch-and-parse-cycle", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
+@task(name="fetch-and-parse-cycle", task_run_name="fetch-and-parse-{refs[0].cycle_id}", cache_policy=NO_CACHE,
+      retries=2, retry_delay_seconds=[30, 120],
       retry_condition_fn=_retry_transient)
-def fetch_and_parse_cycle(catalogue: Catalogue, cycle_id: str, force_ids: list[str],
-                          previous_pages: dict[str, dict[str, Any]], progress: bool = False,
-                          extra: list[Any] | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
-    """Fetch (conditionally) and parse every page of one cycle for the given forces (plus discovered ones)."""
+def fetch_and_parse_cycle(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
+                          budget: RequestBudget, progress: bool = False) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Fetch (conditionally) and parse the pages of one cycle."""
     warehouse = pipeline.open_warehouse(catalogue)
-    refs = pipeline.plan_pages(catalogue, [cycle_id], force_ids) + [r for r in extra or [] if r.cycle_id == cycle_id]
-    return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress_printer(not progress))
+    return pipeline.fetch_and_parse(catalogue, refs, warehouse, previous_pages, progress_printer(not progress),
+                                    budget=budget)
 
 
 @task(name="discover-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
       retry_condition_fn=_retry_transient)
-def discover_pages(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str]) -> tuple[list[Any], dict[str, int]]:
+def discover_pages(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str],
+                   budget: RequestBudget) -> tuple[list[Any], dict[str, int]]:
     """Reports listed on the index pages that the URL patterns did not predict."""
     warehouse = pipeline.open_warehouse(catalogue)
     planned = pipeline.plan_pages(catalogue, cycle_ids, force_ids)
-    return pipeline.discover_pages(catalogue, warehouse, planned, cycle_ids, force_ids)
+    return pipeline.discover_pages(catalogue, warehouse, planned, cycle_ids, force_ids, budget=budget)
 
 
 @task(name="build-and-publish", cache_policy=NO_CACHE)
@@ -67,11 +70,17 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
     run = pipeline.new_run(mode, pipeline.scope_text(cycles, force_ids, catalogue), announce)
     with warehouse.lock(f"peelpipe {mode} (Prefect flow)"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
-        extra, totals = discover_pages(catalogue, cycles, force_ids)
+        budget = RequestBudget(catalogue.settings.max_requests)
+        refs = pipeline.plan_pages(catalogue, cycles, force_ids)
+        if mode == "run":
+            refs = pipeline.select_refresh(catalogue, refs, previous_pages, run.started_at)
+        extra, totals = discover_pages(catalogue, cycles, force_ids, budget)
         outcomes: list[PageOutcome] = []
         for cycle_id in cycles:
-            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_id, force_ids, previous_pages, progress,
-                                                          extra)
+            cycle_refs = [r for r in refs + extra if r.cycle_id == cycle_id]
+            if not cycle_refs:
+                continue
+            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_refs, previous_pages, budget, progress)
             outcomes.extend(cycle_outcomes)
             totals = pipeline.add_stats(totals, stats)
         run.stats = pipeline.outcome_stats(outcomes, totals)

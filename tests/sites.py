@@ -24,7 +24,9 @@ def local_catalogue(tmp_path: Path, base_url: str, *, synthetic: bool = False, *
                 fh.write(SYNTHETIC_FORCE)
     base = load_settings(config, environ={})
     values = {"base_url": base_url, "warehouse": str(tmp_path / "warehouse"), "request_delay": 0.0,
-              "retry_backoff": 0.01, "max_retries": 1, "timeout": 5.0, **settings}
+              "retry_backoff": 0.01, "max_retries": 1, "timeout": 5.0,
+              "refresh_closed_days": 1,  # scheduled runs in tests re-check every page
+              **settings}
     return load_catalogue(config, replace(base, **values))
 
 

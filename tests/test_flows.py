@@ -30,7 +30,8 @@ def test_backfill_then_refresh_flow_publish_snapshots(prefect_backend, tmp_path:
     from flows.peel import backfill_flow, refresh_flow
 
     with serve_site() as site:
-        settings = {"base_url": site.url, "warehouse": str(tmp_path / "wh"), "request_delay": 0.0}
+        settings = {"base_url": site.url, "warehouse": str(tmp_path / "wh"), "request_delay": 0.0,
+                    "refresh_closed_days": 1}  # the refresh re-checks every page, not a rolling slice
         result = backfill_flow(cycles="all", forces="all", settings=settings)
         summary = result["summary"]
         assert summary.stats["pages_parsed"] == SAMPLE_PAGES and summary.snapshot_id

@@ -9,6 +9,7 @@ import pytest
 
 from peelpipe import pipeline
 from peelpipe.errors import SiteRefusedError
+from peelpipe.report import run_summary_text
 from peelpipe.samplesite import SITE_ROOT, serve_site
 from sites import landing_page, local_catalogue, pillar_page, write_page
 
@@ -353,3 +354,41 @@ def test_a_reworded_finding_on_a_published_report_is_recorded(tmp_path: Path) ->
     assert [(c["change_type"], c["area_id"]) for c in run.changes] == [("findings_changed", "responding-to-the-public")]
     findings = pipeline.open_warehouse(catalogue).read_table("findings")
     assert [f["text"] for f in findings] == ["The constabulary should answer 101 and 999 calls sooner."]
+
+
+def test_a_scheduled_run_refreshes_open_cycles_and_a_rolling_slice_of_closed_ones(catalogue) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from peelpipe.config import with_settings
+
+    catalogue = with_settings(catalogue, refresh_closed_days=28)
+    refs = pipeline.plan_pages(catalogue, ["2016", "2017", "2023-25"], list(catalogue.forces))
+    now = datetime(2026, 11, 27, tzinfo=timezone.utc)
+    closed = [r for r in refs if r.cycle_id in ("2016", "2017")]
+    # every closed page fetched yesterday, except two: one fetched 40 days ago, one never
+    previous = {r.url: {"fetched_at": now - timedelta(days=1)} for r in closed[2:]}
+    previous[closed[0].url] = {"fetched_at": now - timedelta(days=40)}
+    chosen = pipeline.select_refresh(catalogue, refs, previous, now)
+    assert [r for r in chosen if r.cycle_id == "2023-25"] == [r for r in refs if r.cycle_id == "2023-25"]
+    picked = [r for r in chosen if r.cycle_id != "2023-25"]
+    assert len(picked) == -(-len(closed) // 28)  # 344 closed pages: 13 a day
+    assert closed[1] in picked and closed[0] in picked  # never fetched, then the oldest first
+    # Daily runs for 28 days check every closed page at least once.
+    seen: set[str] = set()
+    for day in range(28):
+        today = now + timedelta(days=day)
+        for ref in pipeline.select_refresh(catalogue, closed, previous, today):
+            previous[ref.url] = {"fetched_at": today}
+            seen.add(ref.url)
+    assert seen == {r.url for r in closed}
+
+
+def test_the_request_budget_caps_a_whole_run(tmp_path: Path) -> None:
+    with serve_site() as site:
+        catalogue = local_catalogue(tmp_path, site.url, max_requests=10)
+        summary = pipeline.run_pipeline(catalogue, ["2017"], ["staffordshire", "metropolitan", "kent"])
+    assert summary.stats["requests"] == 10
+    assert summary.stats["pages_over_budget"] == 12 - 8  # robots.txt and the index page took two of the ten
+    assert "request budget reached: 4 pages left" in run_summary_text(summary, catalogue)
+    fetched = pipeline.open_warehouse(catalogue).read_table("pages")
+    assert len(fetched) == 8 and not pipeline.open_warehouse(catalogue).read_table("parse_issues")

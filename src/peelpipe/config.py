@@ -55,6 +55,7 @@ class Settings:
     max_redirects: int = 5
     respect_robots: bool = True
     max_requests: int = 0
+    refresh_closed_days: int = 28
     warehouse: str = "warehouse"
     keep_snapshots: int = 10
     alert_urls: tuple[str, ...] = ()
@@ -161,6 +162,8 @@ def _validate_settings(settings: Settings) -> None:
         raise ConfigError(f"base URL must be http(s)://host[:port], got {settings.base_url!r}")
     if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
+    if settings.refresh_closed_days < 1:
+        raise ConfigError("refresh_closed_days must be at least 1")
     for url in settings.alert_urls:
         if "://" not in url:
             raise ConfigError(f"alert URL must look like scheme://..., got {redact_url(url)!r}")

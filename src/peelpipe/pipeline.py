@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
-from peelpipe.fetch import Fetcher, RawArchive
+from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
@@ -57,8 +57,28 @@ def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[li
     return ok, skipped
 
 
+def select_refresh(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
+                   now: datetime) -> list[PageRef]:
+    """What a scheduled run fetches: every page of open and upcoming cycles, and the closed cycles'
+    pages in a rolling slice (oldest fetch first) so that each is checked every refresh_closed_days."""
+    days = catalogue.settings.refresh_closed_days
+    live = [r for r in refs if catalogue.cycles[r.cycle_id].status != "closed"]
+    closed = [r for r in refs if catalogue.cycles[r.cycle_id].status == "closed"]
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+
+    def last_fetch(ref: PageRef) -> datetime:
+        return (previous_pages.get(ref.url) or {}).get("fetched_at") or oldest
+
+    closed.sort(key=lambda r: (last_fetch(r), r.url))
+    share = -(-len(closed) // days)  # ceil: the whole set within `days` daily runs
+    due = [r for r in closed if (now - last_fetch(r)).days >= days]
+    chosen = {r.url for r in closed[:share]} | {r.url for r in due}
+    return live + [r for r in refs if r.url in chosen]
+
+
 def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[PageRef], cycle_ids: list[str],
-                   force_ids: list[str], fetcher: Fetcher | None = None) -> tuple[list[PageRef], dict[str, int]]:
+                   force_ids: list[str], fetcher: Fetcher | None = None,
+                   budget: RequestBudget | None = None) -> tuple[list[PageRef], dict[str, int]]:
     """Pages of the run's scope listed on the configured index pages but not in the plan."""
     from peelpipe.parse.links import page_links
     from peelpipe.urls import page_for_url
@@ -67,7 +87,7 @@ def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[Pag
         return [], {}
     archive = RawArchive(warehouse.root / "raw")
     own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive)
+    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     known = {ref.path for ref in planned}
     found: dict[str, PageRef] = {}
     try:
@@ -95,14 +115,22 @@ def open_warehouse(catalogue: Catalogue) -> Warehouse:
 
 def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Warehouse,
                     previous_pages: dict[str, dict[str, Any]], progress: Progress | None = None,
-                    fetcher: Fetcher | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
-    """Fetch each page (conditionally) and parse what changed. Raises SiteRefusedError on a 403."""
+                    fetcher: Fetcher | None = None,
+                    budget: RequestBudget | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Fetch each page (conditionally) and parse what changed. Raises SiteRefusedError on a 403.
+
+    Pages past the run's request budget are left for the next run: not fetched, not recorded.
+    """
     archive = RawArchive(warehouse.root / "raw")
     own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive)
+    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[PageOutcome] = []
+    skipped = 0
     try:
         for number, ref in enumerate(refs, start=1):
+            if fetcher.budget.left() == 0:
+                skipped = len(refs) - number + 1
+                break
             result = fetcher.fetch(ref.fetch_url)
             outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
             if progress:
@@ -112,7 +140,7 @@ def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Wareho
         if own:
             fetcher.close()
     return outcomes, {"requests": stats.requests, "not_modified": stats.not_modified,
-                      "bytes_downloaded": stats.bytes_downloaded}
+                      "bytes_downloaded": stats.bytes_downloaded, "pages_over_budget": skipped}
 
 
 def read_page(catalogue: Catalogue, ref: PageRef, result: FetchResult, archive: RawArchive,
@@ -195,10 +223,14 @@ def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str
     cycles, skipped = parseable_cycles(catalogue, cycle_ids)
     refs = plan_pages(catalogue, cycles, force_ids)
     run = new_run(mode, scope_text(cycles, force_ids, catalogue), announce)
+    budget = RequestBudget(catalogue.settings.max_requests)
     with warehouse.lock(f"peelpipe {mode}"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
-        extra, index_stats = discover_pages(catalogue, warehouse, refs, cycles, force_ids)
-        outcomes, fetch_stats = fetch_and_parse(catalogue, refs + extra, warehouse, previous_pages, progress)
+        if mode == "run":
+            refs = select_refresh(catalogue, refs, previous_pages, run.started_at)
+        extra, index_stats = discover_pages(catalogue, warehouse, refs, cycles, force_ids, budget=budget)
+        outcomes, fetch_stats = fetch_and_parse(catalogue, refs + extra, warehouse, previous_pages, progress,
+                                                budget=budget)
         run.stats = outcome_stats(outcomes, add_stats(index_stats, fetch_stats))
         summary = build_and_publish(catalogue, warehouse, outcomes, run, deliver)
     summary.skipped_cycles = skipped

@@ -32,6 +32,8 @@ def run_summary_text(summary: RunSummary, catalogue: Catalogue, judgements: list
     lines.append(f"  pages         {summary.pages_planned} planned: {s.get('pages_parsed', 0)} parsed, "
                  f"{s.get('pages_reused', 0)} unchanged (not re-parsed), {s.get('pages_not_found', 0)} not on the site, "
                  f"{s.get('pages_unreadable', 0)} unreadable, {s.get('pages_failed', 0)} failed")
+    if s.get("pages_over_budget"):
+        lines.append(f"  budget        request budget reached: {s['pages_over_budget']} pages left for the next run")
     if s.get("requests") is not None and summary.mode != "replay":
         lines.append(f"  requests      {s.get('requests', 0)} ({s.get('not_modified', 0)} answered 304 Not Modified), "
                      f"{s.get('bytes_downloaded', 0) / 1024:.0f} KiB downloaded")

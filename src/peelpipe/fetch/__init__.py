@@ -1,6 +1,6 @@
 """Fetch layer: the polite HTTP client and the raw page archive it writes to."""
 
 from peelpipe.fetch.archive import RawArchive
-from peelpipe.fetch.client import Fetcher, FetchStats
+from peelpipe.fetch.client import Fetcher, FetchStats, RequestBudget
 
-__all__ = ["FetchStats", "Fetcher", "RawArchive"]
+__all__ = ["FetchStats", "Fetcher", "RawArchive", "RequestBudget"]

@@ -117,6 +117,24 @@ class _Trip:
                            fetched_at=datetime.now(timezone.utc), requests=self.requests, **fields)  # type: ignore[arg-type]
 
 
+class RequestBudget:
+    """A cap on the requests of one run, shared by every Fetcher the run creates (0: no cap)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def left(self) -> int | None:
+        """Requests still allowed, or None when there is no cap."""
+        return None if self.limit <= 0 else max(0, self.limit - self.used)
+
+    def spend(self) -> None:
+        """Count one request."""
+        with self._lock:
+            self.used += 1
+
+
 class _BudgetExhausted(Exception):
     pass
 
@@ -151,9 +169,10 @@ class Fetcher:
     """Fetches pages politely and records each one in the raw archive. One per task is fine."""
 
     def __init__(self, settings: Settings, archive: RawArchive, *, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        """`sleep` and `clock` pace requests and retries; inject fakes in tests."""
+                 clock: Callable[[], float] = time.monotonic, budget: RequestBudget | None = None) -> None:
+        """`sleep` and `clock` pace requests and retries (inject fakes in tests); `budget` caps a whole run."""
         self.settings = settings
+        self.budget = budget or RequestBudget(settings.max_requests)
         self.archive = archive
         self.stats = FetchStats()
         self._sleep = sleep
@@ -211,7 +230,7 @@ class Fetcher:
                 return trip.result(DISALLOWED)
         except _BudgetExhausted:
             trip.log = trip.requests > 0
-            return trip.result(FAILED, error=f"request budget of {s.max_requests} exhausted")
+            return trip.result(FAILED, error=f"request budget of {self.budget.limit} exhausted")
         known = self.archive.validators_for(url) if conditional else None
         headers = {}
         if known and known.get("etag"):
@@ -241,7 +260,8 @@ class Fetcher:
                         trip.log = False
                         return trip.result(DISALLOWED, status=status, final_url=current)
                 except _BudgetExhausted:
-                    return trip.result(FAILED, final_url=current, error=f"request budget of {s.max_requests} exhausted")
+                    return trip.result(FAILED, final_url=current,
+                                       error=f"request budget of {self.budget.limit} exhausted")
                 continue
             common = {"status": status, "final_url": current, "content_type": got.get("content-type")}
             if status == 304 and conditional_hop:
@@ -281,9 +301,7 @@ class Fetcher:
         return target, None
 
     def _budget_left(self) -> int | None:
-        if self.settings.max_requests <= 0:
-            return None
-        return max(0, self.settings.max_requests - self.stats.requests)
+        return self.budget.left()
 
     def _send(self, url: str, headers: dict[str, str], trip: _Trip) -> _Reply:
         """One request with retries on 429/5xx/network errors; the last reply (error set if it failed)."""
@@ -315,10 +333,11 @@ class Fetcher:
         s = self.settings
         if self._budget_left() == 0:
             trip.log = trip.requests > 0
-            return _Reply(error=f"request budget of {s.max_requests} exhausted", final=True, budget=True)
+            return _Reply(error=f"request budget of {self.budget.limit} exhausted", final=True, budget=True)
         host = urlsplit(url).netloc.lower()
         _PACER.wait(host, self._delays.get(host, s.request_delay), self._clock, self._sleep)
         self.stats.requests += 1
+        self.budget.spend()
         trip.requests += 1
         too_big = f"response larger than {s.max_response_bytes} bytes"
         try:

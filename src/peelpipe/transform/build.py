@@ -124,7 +124,8 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
                "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
                                                          for i in all_issues) else "completed",
                **{k: run.stats.get(k, 0) for k in ("requests", "not_modified", "bytes_downloaded", "pages_parsed",
-                                                    "pages_reused", "pages_unreadable", "pages_failed")}}
+                                                    "pages_reused", "pages_unreadable", "pages_failed",
+                                                    "pages_over_budget")}}
     return {
         "forces": force_rows(catalogue),
         "cycles": cycle_rows(catalogue),

@@ -167,6 +167,7 @@ TABLES: dict[str, pa.Schema] = {
         _f("pages_reused", pa.int32(), "Pages unchanged since the last run, not re-parsed", False),
         _f("pages_unreadable", pa.int32(), "Pages the parsers could not read", False),
         _f("pages_failed", pa.int32(), "Pages that could not be fetched", False),
+        _f("pages_over_budget", pa.int32(), "Pages left for the next run by the request budget", False),
         _f("changes", pa.int32(), "Changes detected", False),
         _f("outcome", pa.string(), "completed or completed_with_issues", False),
     ]),
