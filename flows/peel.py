@@ -101,7 +101,16 @@ def backfill_flow(cycles: str = "all", forces: str = "all", alerts: bool = False
                 progress)
 
 
-@flow(name="peel-refresh", log_prints=False)
+def _health_alert(flow: Any, flow_run: Any, state: Any) -> None:
+    """A scheduled run that fails tells the health channels (the warehouse keeps its last snapshot)."""
+    try:
+        state.result()
+    except Exception as exc:  # the failure being reported
+        settings = (getattr(flow_run, "parameters", None) or {}).get("settings")
+        pipeline.alert_run_failed(load(settings), "scheduled run", exc)
+
+
+@flow(name="peel-refresh", log_prints=False, on_failure=[_health_alert])
 def refresh_flow(settings: dict[str, Any] | None = None, progress: bool = False) -> dict[str, Any]:
     """The scheduled run: every cycle and force, conditional requests, changes announced and delivered."""
     catalogue = load(settings)

@@ -85,7 +85,77 @@ def test_a_scheduled_run_delivers_and_a_backfill_does_not(tmp_path: Path) -> Non
     kinds = sorted(c["change_type"] for c in summary.changes)
     assert kinds == ["correction", "withdrawn", "withdrawn"]  # pillar re-graded; its two questions gone
     assert len(posts) == len(summary.changes) and again.changes == []
-    assert summary.alerts == {"digest": 1, "sent": 3, "failed": 0}
+    assert summary.alerts == {"digest": 1, "sent": 3, "failed": 0, "health": 0}
     alerts = wh.read_table("alerts")
     assert {a["channel"].split(":")[0] for a in alerts} == {"json", "digest"}
     assert (wh.root / "digests" / "latest.md").read_text().count("Testshire") == 3
+
+
+def test_channel_filters_and_digest_mode(tmp_path: Path) -> None:
+    from peelpipe.alerts import destinations
+    from peelpipe.config import AlertChannel, Settings
+
+    changes = [change("c1"), {**change("c2"), "change_type": "upgrade", "force_id": "kent"},
+               {**change("c3"), "change_type": "new_assessment"}]
+    with ScriptedServer() as receiver:
+        receiver.route("/each", Reply(200, b"ok"))
+        receiver.route("/digest", Reply(200, b"ok"))
+        port = receiver.url.rsplit(":", 1)[1]
+        settings = Settings(alert_channels=(
+            AlertChannel("testshire-high", "HOOK_EACH", forces=("testshire",), min_severity="high"),
+            AlertChannel("all-digest", "HOOK_DIGEST", mode="digest", change_types=("correction", "upgrade")),
+            AlertChannel("unset", "HOOK_MISSING")))
+        targets = destinations(settings, {"HOOK_EACH": f"json://127.0.0.1:{port}/each",
+                                          "HOOK_DIGEST": f"json://127.0.0.1:{port}/digest"})
+        assert [t.channel.name for t in targets] == ["testshire-high", "all-digest"]  # unset variable: skipped
+        rows = deliver_alerts(changes, [], targets, NOW)
+        again = deliver_alerts(changes, rows, targets, NOW)
+        each = [json.loads(json.loads(r.body)["message"])["change_id"] for r in receiver.requests_to("/each")]
+        digests = [json.loads(r.body)["message"] for r in receiver.requests_to("/digest")]
+    assert each == ["c1"]  # only the high-severity change of the filtered force
+    assert len(digests) == 1 and "c1" in digests[0] and "Upgrades (1)" in digests[0] and "c3" not in digests[0]
+    assert sorted((r["change_id"], r["channel"].split()[0]) for r in rows) == [
+        ("c1", "all-digest"), ("c1", "testshire-high"), ("c2", "all-digest")]
+    assert again == []
+
+
+def test_health_alert_after_a_page_family_fails_n_runs_in_a_row() -> None:
+    from peelpipe.pipeline import failing_families
+
+    def run(day: int, failing: str) -> dict:
+        return {"started_at": datetime(2026, 11, day, tzinfo=timezone.utc), "families_failing": failing}
+
+    runs = [run(1, ""), run(2, "2023-25/report"), run(3, "2023-25/report"), run(4, "2023-25/report,2017/pillar")]
+    assert failing_families(runs, 3) == ["2023-25/report"]
+    assert failing_families(runs + [run(5, "2023-25/report")], 3) == []  # told once, not every run after
+    assert failing_families(runs, 4) == []
+
+
+def test_atom_feed_lists_announced_changes(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from peelpipe.alerts import write_feed
+
+    path = write_feed(tmp_path / "changes.atom", [change("c1"), change("c2", announce=False)])
+    root = ElementTree.parse(path).getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    ids = [e.findtext("a:id", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert ids == ["urn:peelpipe:change:c1"]
+    assert root.find("a:entry/a:link", ns).get("href") == "https://example.invalid/p"
+
+
+def test_a_failed_run_sends_a_health_alert(tmp_path: Path, monkeypatch) -> None:
+    from peelpipe.cli import main
+
+    with ScriptedServer() as blocked, ScriptedServer() as receiver:
+        blocked.route("/robots.txt", Reply(500, b"down"))
+        receiver.route("/hook", Reply(200, b"ok"))
+        hook = f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook"
+        monkeypatch.setenv("PEELPIPE_ALERT_URLS", hook)
+        monkeypatch.setenv("PEELPIPE_MAX_RETRIES", "0")
+        code = main(["run", "--no-prefect", "--quiet", "--warehouse", str(tmp_path / "wh"),
+                     "--base-url", blocked.url, "--delay", "0"])
+        bodies = [json.loads(r.body) for r in receiver.requests_to("/hook")]
+    assert code == 1
+    assert [b["title"] for b in bodies] == ["peelpipe run failed"]
+    assert "robots.txt" in bodies[0]["message"] and "previous snapshot" in bodies[0]["message"]

@@ -1,6 +1,9 @@
-"""Change alerts: a Markdown digest beside the warehouse and Apprise channels (all writes)."""
+"""Change alerts: Markdown digest, Atom feed and Apprise channels (all writes)."""
 
-from peelpipe.alerts.deliver import channel_name, deliver_alerts
+from peelpipe.alerts.deliver import (SEVERITY, Destination, channel_name, deliver_alerts, deliver_health,
+                                     destinations, wants)
 from peelpipe.alerts.digest import render_markdown, write_digest
+from peelpipe.alerts.feed import render_atom, write_feed
 
-__all__ = ["channel_name", "deliver_alerts", "render_markdown", "write_digest"]
+__all__ = ["SEVERITY", "Destination", "channel_name", "deliver_alerts", "deliver_health", "destinations",
+           "render_atom", "render_markdown", "wants", "write_digest", "write_feed"]

@@ -218,7 +218,6 @@ class Fetcher:
         return result
 
     def _fetch(self, url: str, conditional: bool, trip: _Trip) -> FetchResult:
-        s = self.settings
         refused = self._refuse_host(url)
         if refused:
             return trip.result(FAILED, error=refused)

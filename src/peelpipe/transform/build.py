@@ -120,7 +120,7 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
     new_changes += detect_finding_changes(previous.get("findings", []), finding_rows, catalogue, now=now,
                                           run_id=run.run_id, announce=run.announce, known_ids=known)
     run_row = {"run_id": run.run_id, "mode": run.mode, "started_at": run.started_at, "finished_at": now,
-               "scope": run.scope, "changes": len(new_changes),
+               "scope": run.scope, "changes": len(new_changes), "families_failing": failing(outcomes),
                "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
                                                          for i in all_issues) else "completed",
                **{k: run.stats.get(k, 0) for k in ("requests", "not_modified", "bytes_downloaded", "pages_parsed",
@@ -139,6 +139,20 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
         "alerts": list(previous.get("alerts", [])),
         "runs": list(previous.get("runs", [])) + [run_row],
     }
+
+
+def failing(outcomes: list[PageOutcome]) -> str:
+    """Page families (cycle/kind) of which pages were fetched this run but none could be read."""
+    fetched: dict[str, int] = {}
+    readable: dict[str, int] = {}
+    for o in outcomes:
+        if o.fetch.outcome not in (FETCHED, NOT_MODIFIED):
+            continue
+        family = f"{o.page.cycle_id}/{o.page.kind}"
+        fetched[family] = fetched.get(family, 0) + 1
+        if o.reused or (o.parsed is not None and o.parsed.readable):
+            readable[family] = readable.get(family, 0) + 1
+    return ",".join(sorted(f for f in fetched if not readable.get(f)))
 
 
 def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],

@@ -169,6 +169,7 @@ TABLES: dict[str, pa.Schema] = {
         _f("pages_failed", pa.int32(), "Pages that could not be fetched", False),
         _f("pages_over_budget", pa.int32(), "Pages left for the next run by the request budget", False),
         _f("changes", pa.int32(), "Changes detected", False),
+        _f("families_failing", pa.string(), "Page families (cycle/kind) fetched but not readable in this run, comma-separated"),
         _f("outcome", pa.string(), "completed or completed_with_issues", False),
     ]),
 }

@@ -1,0 +1,223 @@
+"""Run-time settings: config/settings.toml, config/local.toml, PEELPIPE_* variables, flags.
+
+Precedence, lowest first: config/settings.toml, config/local.toml (git-ignored), environment
+variables PEELPIPE_<NAME>, then explicit overrides (command-line flags).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from peelpipe.errors import ConfigError
+
+def default_config_dir() -> Path:
+    """The config directory: $PEELPIPE_CONFIG_DIR, ./config, the checkout's, or the packaged copy."""
+    env = os.environ.get("PEELPIPE_CONFIG_DIR")
+    if env:
+        return Path(env)
+    candidates = [
+        Path.cwd() / "config",
+        Path(__file__).resolve().parents[2] / "config",
+        Path(__file__).resolve().parent / "_default_config",
+    ]
+    for candidate in candidates:
+        if (candidate / "cycles.toml").is_file():
+            return candidate
+    raise ConfigError("no config directory found: set PEELPIPE_CONFIG_DIR or run from the project folder")
+
+
+def as_tuple(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()))
+
+
+SEVERITIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class AlertChannel:
+    """An alert destination with its filters. The URL is read from the environment (url_env)."""
+
+    name: str
+    url_env: str
+    forces: tuple[str, ...] = ()  # empty: every force
+    change_types: tuple[str, ...] = ()  # empty: every type
+    min_severity: str = "low"
+    mode: str = "each"  # "each": a message per change; "digest": one message per run
+    health: bool = True  # also receives health alerts
+
+
+def _channel(row: Any, source: str) -> AlertChannel:
+    if not isinstance(row, dict) or not row.get("name") or not row.get("url_env"):
+        raise ConfigError(f"{source}: each [[alerts.channel]] needs a name and a url_env (the environment variable "
+                          "holding its Apprise URL)")
+    unknown = set(row) - {f.name for f in fields(AlertChannel)}
+    if unknown:
+        raise ConfigError(f"{source}: alert channel {row['name']!r}: unknown keys {sorted(unknown)}")
+    channel = AlertChannel(name=str(row["name"]), url_env=str(row["url_env"]), forces=as_tuple(row.get("forces")),
+                           change_types=as_tuple(row.get("change_types")),
+                           min_severity=str(row.get("min_severity", "low")), mode=str(row.get("mode", "each")),
+                           health=bool(row.get("health", True)))
+    if channel.min_severity not in SEVERITIES or channel.mode not in ("each", "digest"):
+        raise ConfigError(f"{source}: alert channel {channel.name!r}: min_severity must be one of {SEVERITIES} and "
+                          "mode 'each' or 'digest'")
+    return channel
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings. Field names are also the PEELPIPE_<NAME> environment variables."""
+
+    base_url: str = "https://hmicfrs.justiceinspectorates.gov.uk"
+    allowed_hosts: tuple[str, ...] = ()
+    index_pages: tuple[str, ...] = ()
+    user_agent: str = "peelpipe/0.1"
+    request_delay: float = 2.0
+    timeout: float = 30.0
+    max_retries: int = 4
+    retry_backoff: float = 2.0
+    max_retry_after: float = 300.0
+    max_response_bytes: int = 5_000_000
+    max_redirects: int = 5
+    respect_robots: bool = True
+    max_requests: int = 0
+    refresh_closed_days: int = 28
+    warehouse: str = "warehouse"
+    keep_snapshots: int = 10
+    alert_urls: tuple[str, ...] = ()
+    alert_channels: tuple[AlertChannel, ...] = ()
+    digest: bool = True
+    feed: bool = True
+    health_after_runs: int = 3
+    prefect_home: str = ".prefect-home"
+    config_dir: str = ""
+
+    @property
+    def base_host(self) -> str:
+        """Host of the base URL."""
+        return urlsplit(self.base_url).netloc.lower()
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Every host a request or redirect may go to."""
+        return frozenset({self.base_host, *(h.lower() for h in self.allowed_hosts)})
+
+
+_TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
+    ("site", "base_url"): "base_url",
+    ("site", "allowed_hosts"): "allowed_hosts",
+    ("site", "index_pages"): "index_pages",
+    ("warehouse", "path"): "warehouse",
+    ("warehouse", "keep_snapshots"): "keep_snapshots",
+    ("alerts", "urls"): "alert_urls",
+    ("alerts", "channel"): "alert_channels",
+    ("alerts", "digest"): "digest",
+    ("prefect", "home"): "prefect_home",
+}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kinds = {f.name: f.type for f in fields(Settings)}
+    kind = kinds[name]
+    try:
+        if kind == "tuple[str, ...]":
+            if isinstance(value, str):
+                return tuple(v for v in value.split() if v)
+            return tuple(str(v) for v in value)
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name} must be {kind}, got {value!r}") from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _settings_from_toml(path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if not path.is_file():
+        return values
+    valid = {f.name for f in fields(Settings)}
+    for section, table in read_toml(path).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        for key, value in table.items():
+            name = _TOML_KEYS.get((section, key), key)
+            if name not in valid:
+                raise ConfigError(f"{path}: unknown setting [{section}] {key}")
+            if name == "alert_channels":
+                values[name] = tuple(_channel(row, str(path)) for row in value)
+            else:
+                values[name] = _coerce(name, value, str(path))
+    return values
+
+
+def load_settings(config_dir: Path | None = None, overrides: dict[str, Any] | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Settings from TOML defaults, local.toml, PEELPIPE_* variables and overrides, in that order."""
+    config_dir = config_dir or default_config_dir()
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, Any] = {}
+    values.update(_settings_from_toml(config_dir / "settings.toml"))
+    values.update(_settings_from_toml(config_dir / "local.toml"))
+    for f in fields(Settings):
+        if f.name == "alert_channels":
+            continue  # channels are configured in TOML; their URLs come from the environment
+        env_value = environ.get(f"PEELPIPE_{f.name.upper()}")
+        if env_value is not None and env_value != "":
+            values[f.name] = _coerce(f.name, env_value, f"PEELPIPE_{f.name.upper()}")
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
+    values["config_dir"] = str(config_dir)
+    settings = Settings(**values)
+    _validate_settings(settings)
+    return settings
+
+
+def _validate_settings(settings: Settings) -> None:
+    parts = urlsplit(settings.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"base URL must be http(s)://host[:port], got {settings.base_url!r}")
+    if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
+        raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
+    if settings.refresh_closed_days < 1:
+        raise ConfigError("refresh_closed_days must be at least 1")
+    for url in settings.alert_urls:
+        if "://" not in url:
+            raise ConfigError(f"alert URL must look like scheme://..., got {redact_url(url)!r}")
+
+
+def redact_url(url: str) -> str:
+    """An alert URL safe to log: the scheme, and the host only for webhook schemes (elsewhere the
+    'host' part is often a token, as in slack://TOKEN/…)."""
+    if "://" not in url:
+        return "<invalid url>"
+    scheme, rest = url.split("://", 1)
+    if scheme.lower() not in ("json", "jsons", "xml", "xmls", "form", "forms", "http", "https"):
+        return f"{scheme}://…"
+    host = re.split(r"[/?#]", rest.split("/", 1)[0].rsplit("@", 1)[-1], maxsplit=1)[0]
+    return f"{scheme}://{host}/…"
+
+
