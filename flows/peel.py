@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from peelpipe import pipeline
@@ -18,7 +18,8 @@ from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
 from peelpipe.fetch import RequestBudget
 from peelpipe.models import PageRef
-from peelpipe.report import progress_printer, run_summary_text
+from peelpipe.alerts import render_markdown
+from peelpipe.report import coverage, progress_printer, run_summary_text
 from peelpipe.transform.build import PageOutcome, RunInfo
 
 
@@ -89,6 +90,11 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
     text = run_summary_text(summary, catalogue)
     create_markdown_artifact(key="peel-run-summary", markdown=f"```\n{text}\n```",
                              description=f"peelpipe {mode} summary")
+    create_markdown_artifact(key="peel-grade-changes", markdown=render_markdown(summary.changes),
+                             description=f"changes found by this {mode}")
+    rows = [{k: v if k != "missing" else ", ".join(v) for k, v in row.items()}
+            for row in coverage(catalogue, warehouse.read_table("assessments"))]
+    create_table_artifact(key="peel-coverage", table=rows, description="forces found per cycle, gaps named")
     return {"summary": summary, "text": text}
 
 

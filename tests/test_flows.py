@@ -49,4 +49,4 @@ def test_backfill_then_refresh_flow_publish_snapshots(prefect_backend, tmp_path:
             return await client.read_artifacts()
 
     keys = {a.key for a in asyncio.run(artifacts())}
-    assert "peel-run-summary" in keys
+    assert {"peel-run-summary", "peel-grade-changes", "peel-coverage"} <= keys

@@ -67,12 +67,16 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
         if row["reason"] != "pages_disagree":
             previous_issues.setdefault(row["source_url"], []).append(row)
     issues: dict[str, Rows] = dict(previous_issues)  # replaced page by page for the pages of this run
+    # A replay re-reads the archive: it restates what the last fetches saw and keeps their times, so a
+    # replay of an unchanged archive rebuilds the same tables.
+    replay = run.mode == "replay"
 
     for outcome in outcomes:
         url, fetch = outcome.page.url, outcome.fetch
         row = pages.setdefault(url, _page_row(outcome.page))
-        row["http_status"] = fetch.status
-        row["fetched_at"] = fetch.fetched_at or now
+        if not (replay and row.get("fetched_at")):
+            row["http_status"] = fetch.status
+            row["fetched_at"] = fetch.fetched_at or now
         if fetch.outcome == NOT_FOUND:
             row.update(status="not_found", content_sha256=None)
             observations.pop(url, None)
@@ -100,11 +104,13 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
         assert parsed is not None
         row.update(parser_version=parsed.parser_version, title=parsed.title, last_updated=parsed.last_updated,
                    facts=json.dumps(parsed.facts, sort_keys=True) if parsed.facts else None)
-        issues[url] = [_issue(outcome.page, i.area_id, i.severity, i.reason, i.detail, fetch.sha256, now)
+        seen_before = {(r["reason"], r["area_id"], r["detail"]): r["seen_at"] for r in previous_issues.get(url, [])}
+        issues[url] = [_issue(outcome.page, i.area_id, i.severity, i.reason, i.detail, fetch.sha256,
+                              seen_before.get((i.reason, i.area_id, i.detail), now) if replay else now)
                        for i in parsed.issues]
         row["status"] = "parsed" if parsed.readable else "unreadable"
         if parsed.readable:
-            observations[url] = _merge_observations(outcome, parsed, observations.get(url, {}), now)
+            observations[url] = _merge_observations(outcome, parsed, observations.get(url, {}), now, replay)
             findings[url] = _findings(outcome, parsed, findings.get(url, {}), now)
 
     all_issues = [r for rows in issues.values() for r in rows]
@@ -156,7 +162,7 @@ def failing(outcomes: list[PageOutcome]) -> str:
 
 
 def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],
-                        now: datetime) -> dict[str, dict[str, Any]]:
+                        now: datetime, replay: bool = False) -> dict[str, dict[str, Any]]:
     """A page's observations after a parse. An area whose grade this parse could not read keeps its
     previous observation (an error issue names it), so a page that degrades loses nothing."""
     page, sha = outcome.page, outcome.fetch.sha256
@@ -171,7 +177,8 @@ def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[s
             "grade_source": obs.grade_source, "page_kind": page.kind, "source_url": page.url, "content_sha256": sha,
             "parser_version": parsed.parser_version, "last_updated": parsed.last_updated, "mapped": obs.mapped,
             "carried_over": obs.carried_over, "evidence": obs.evidence,
-            "first_seen_at": old["first_seen_at"] if same else now, "last_seen_at": now}
+            "first_seen_at": old["first_seen_at"] if same else now,
+            "last_seen_at": old["last_seen_at"] if same and replay else now}
     return after
 
 
