@@ -93,3 +93,27 @@ def test_the_readme_reading_examples_work(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "requires_improvement" in result.stdout and result.stdout.strip().endswith("\n11")  # 3 pillars in 2016; 3 + 5 questions in 2017
+
+
+def test_a_second_scheduled_run_on_an_unchanged_site_costs_only_conditional_requests(tmp_path: Path,
+                                                                                      capsys, monkeypatch) -> None:
+    monkeypatch.setenv("PEELPIPE_REFRESH_CLOSED_DAYS", "1")  # re-check every page, the most a run can cost
+    wh = str(tmp_path / "wh")
+    with serve_site() as site:
+        common = ["--warehouse", wh, "--base-url", site.url, "--delay", "0", "--no-prefect"]
+        assert main(["run", *common, "--quiet"]) == 0
+        before = json.loads((tmp_path / "wh" / "CURRENT").read_text())["tables"]
+        assert main(["run", *common]) == 0
+        text = capsys.readouterr().out
+        assert main(["run", *common, "--json"]) == 0
+        stats = json.loads(capsys.readouterr().out)
+        log = list(site.request_log)
+    after = json.loads((tmp_path / "wh" / "CURRENT").read_text())["tables"]
+    s = stats["stats"]
+    found = before["pages"]["rows"] - s["pages_not_found"]
+    assert s["not_modified"] == found and s["pages_parsed"] == 0 and stats["changes"] == 0
+    assert s["requests"] == s["not_modified"] + s["pages_not_found"] + 1  # + the index page (404 here)
+    assert {name: t["rows"] for name, t in after.items() if name != "runs"} == {
+        name: t["rows"] for name, t in before.items() if name != "runs"}
+    assert f"({found} answered 304 Not Modified)" in text and "0 new" in text
+    assert all(status in (304, 404) for _, path, status in log[-s["requests"]:])
