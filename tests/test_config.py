@@ -84,3 +84,25 @@ def test_alert_urls_are_redacted_for_logs() -> None:
     assert redact_url("slack://TOKENA/TOKENB/TOKENC/#chan") == "slack://…"
     assert redact_url("json://127.0.0.1:8080/hook") == "json://127.0.0.1:8080/…"
     assert "secret" not in redact_url("json://user:secret@example.org/hook?token=secret")
+
+
+def test_alert_urls_in_a_file_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "local.toml").write_text('[alerts]\nurls = ["slack://T0K3N/B/C"]\n')
+    with pytest.raises(ConfigError, match="PEELPIPE_ALERT_URLS") as info:
+        load_settings(config, environ={})
+    assert "T0K3N" not in str(info.value)
+
+
+def test_alert_channels_from_toml(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "local.toml").write_text('[[alerts.channel]]\nname = "met"\nurl_env = "MET_HOOK"\n'
+                                       'forces = ["metropolitan"]\nmin_severity = "high"\nmode = "digest"\n')
+    channel = load_settings(config, environ={}).alert_channels[0]
+    assert (channel.name, channel.forces, channel.min_severity, channel.mode) == ("met", ("metropolitan",), "high",
+                                                                                  "digest")
+    (config / "local.toml").write_text('[[alerts.channel]]\nname = "x"\nurl_env = "X"\nmin_severity = "urgent"\n')
+    with pytest.raises(ConfigError, match="min_severity"):
+        load_settings(config, environ={})

@@ -166,6 +166,9 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
             name = _TOML_KEYS.get((section, key), key)
             if name not in valid:
                 raise ConfigError(f"{path}: unknown setting [{section}] {key}")
+            if name == "alert_urls" and value:
+                raise ConfigError(f"{path}: alert URLs hold secrets: set PEELPIPE_ALERT_URLS (or a channel's url_env) "
+                                  "in the environment instead of [alerts] urls")
             if name == "alert_channels":
                 values[name] = tuple(_channel(row, str(path)) for row in value)
             else:
