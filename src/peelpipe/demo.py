@@ -38,11 +38,13 @@ def run_demo(args: argparse.Namespace) -> int:
         judgements = warehouse.read_table("judgements")
         assessments = warehouse.read_table("assessments")
         say(run_summary_text(summary, catalogue, judgements, assessments))
-        say("2. A scheduled run against the unchanged site (conditional requests only) …", flush=True)
+        say("2. A scheduled run against the unchanged site (open cycles in full, closed ones in a rolling slice, "
+            "every request conditional) …", flush=True)
         catalogue, second = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
         s = second.stats
-        say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
-            f"{s.get('pages_parsed', 0)} pages re-parsed, {len(second.changes)} new changes")
+        say(f"   {s.get('requests', 0)} requests ({s.get('pages_not_found', 0)} for pages not on the site), "
+            f"{s.get('not_modified', 0)} answered 304, {s.get('pages_parsed', 0)} pages re-parsed, "
+            f"{len(second.changes)} new changes, {s.get('bytes_downloaded', 0) / 1024:.0f} KiB")
         port = site.port
     # The site then publishes a correction, as HMICFRS did on 8 August 2024 (same address, new page).
     with serve_site(overlays=[UPDATES_ROOT], port=port):
