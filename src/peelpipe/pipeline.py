@@ -7,7 +7,6 @@ archive so that any page can be re-parsed without the network.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.warehouse import Warehouse
 
-log = logging.getLogger("peelpipe")
 Progress = Callable[[int, int, PageRef, str], None]
 
 
