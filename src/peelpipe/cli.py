@@ -119,17 +119,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    if not os.environ.get("PREFECT_API_URL"):
-        raise ConfigError("peelpipe serve needs a Prefect server: run 'prefect server start --background' and "
-                          "'export PREFECT_API_URL=http://127.0.0.1:4200/api', then try again")
+    from peelpipe import schedule
+
     catalogue = _catalogue(args)
     prefect_environment(catalogue.settings.prefect_home)
-    from prefect.schedules import Cron
-
+    schedule.require_server()  # one line and exit 1 when no server answers, before the flows are imported
+    schedule.check_schedule(args.cron, args.timezone)
+    overrides = _settings_overrides(args)
+    if "warehouse" in overrides:  # the deployment's parameter outlives this shell's working directory
+        overrides["warehouse"] = str(Path(overrides["warehouse"]).resolve())
     from flows.peel import refresh_flow
 
-    refresh_flow.serve(name="peel-refresh", schedule=Cron(args.cron, timezone=args.timezone),
-                       parameters={"settings": _settings_overrides(args)}, pause_on_shutdown=False)
+    schedule.serve(refresh_flow, args.cron, args.timezone, overrides, announce=not args.quiet)
     return 0
 
 
@@ -235,9 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
         p.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
-    p = command("serve", "Serve the refresh flow on a cron schedule (needs a Prefect server).", cmd_serve)
-    p.add_argument("--cron", default="0 6 * * *", help="cron schedule (default: daily at 06:00)")
-    p.add_argument("--timezone", default="Europe/London", help="time zone of the schedule (default: Europe/London)")
+    p = command("serve", "Serve the refresh flow on a cron schedule as the Prefect deployment "
+                "peel-refresh/peel-refresh (needs a Prefect server and PREFECT_API_URL).", cmd_serve)
+    p.add_argument("--cron", default="0 6 * * *", help="cron schedule (default: '0 6 * * *', daily at 06:00)")
+    p.add_argument("--timezone", default="Europe/London", help="IANA time zone of the schedule (default: Europe/London)")
     p = command("changes", "List the changes detected.", cmd_changes)
     p.add_argument("--since", metavar="DATE", help="only changes detected on or after DATE (YYYY-MM-DD)")
     p.add_argument("--force", metavar="ID", help="only this force")

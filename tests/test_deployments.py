@@ -1,0 +1,363 @@
+"""Scheduled runs for real: `peelpipe serve` and prefect.yaml + a process worker, against a real
+`prefect server start` on a free loopback port with its own temporary PREFECT_HOME.
+
+Every process is started in its own process group (session) with SIGINT and SIGTERM at their
+defaults, stopped with SIGTERM (twice if need be, then SIGKILL to the group), and every process
+carrying this module's marker variable is swept at the end, so nothing survives the session.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from zoneinfo import ZoneInfo
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from conftest import ROOT
+from peelpipe import schedule
+from peelpipe.samplesite import serve_site
+
+pytestmark = pytest.mark.prefect
+
+BIN = Path(sys.executable).parent
+PREFECT = str(BIN / "prefect")
+PEELPIPE = str(BIN / "peelpipe")
+MARKER_VAR = "PEELPIPE_TEST_PROCESS"
+MARKER = uuid.uuid4().hex
+SERVER_START_TIMEOUT = 120.0
+RUN_TIMEOUT = 150.0
+
+
+# A shell without job control starts background jobs with SIGINT ignored, children inherit that,
+# and the Prefect worker turns SIGTERM into SIGINT. This exec wrapper gives every child the default
+# SIGINT and SIGTERM (a preexec_fn would do the same but is unsafe with Prefect's threads around).
+DEFAULT_SIGNALS = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                   "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _marked_pids() -> list[int]:
+    """Processes started by this module (and their children), found by the marker in their environment."""
+    needle = f"{MARKER_VAR}={MARKER}".encode()
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class Proc:
+    """A long-running child in its own process group, its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}-{uuid.uuid4().hex[:6]}.log"
+        with open(self.log_path, "wb") as log:
+            self.popen = subprocess.Popen([*DEFAULT_SIGNALS, *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return f"--- {self.name} log (last {lines} lines) ---\n" + "\n".join(text.splitlines()[-lines:])
+
+    def check_alive(self) -> None:
+        if self.popen.poll() is not None:
+            pytest.fail(f"{self.name} exited with {self.popen.returncode}\n{self.log_tail()}")
+
+    def stop(self, grace: float = 20.0) -> int | None:
+        """SIGTERM to the group, again if it lingers, then SIGKILL to whatever is left in the group."""
+        pgid = self.popen.pid
+        for timeout in (grace, 5.0):
+            if self.popen.poll() is not None:
+                break
+            try:
+                os.killpg(pgid, signal.SIGTERM)
+            except ProcessLookupError:
+                break
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                continue
+        try:
+            os.killpg(pgid, signal.SIGKILL)  # children that outlived the leader
+        except ProcessLookupError:
+            pass
+        try:
+            return self.popen.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+class Server:
+    """A `prefect server start` and the environment its clients use."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith("PEELPIPE_") and k not in ("PREFECT_API_URL", "PREFECT_PROFILE")}
+        self.base_env = {**base, MARKER_VAR: MARKER, "PEELPIPE_CONFIG_DIR": str(ROOT / "config"),
+                         "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                         "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "INFO",
+                         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING", "PREFECT_CLI_COLORS": "false",
+                         "PYTHONUNBUFFERED": "1"}
+        self.procs: list[Proc] = []
+        self.process = self.start("server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port",
+                                             str(self.port), "--analytics-off"], self.base_env)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a client: this server's API URL plus ``extra``."""
+        return {**self.base_env, "PREFECT_API_URL": self.url, **extra}
+
+    def start(self, name: str, args: list[str], env: dict[str, str], cwd: Path = ROOT) -> Proc:
+        proc = Proc(name, args, env, cwd, self.tmp)
+        self.procs.append(proc)
+        return proc
+
+    def run(self, args: list[str], env: dict[str, str], timeout: float = 90.0) -> str:
+        """A short command (prefect CLI) that must succeed; its output."""
+        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+        assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            self.process.check_alive()
+            try:
+                if httpx.get(self.url + "/health", timeout=2.0).json() is True:
+                    return
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.3)
+        pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT:g} s\n{self.process.log_tail()}")
+
+    def stop_all(self) -> None:
+        for proc in reversed(self.procs):
+            proc.stop()
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = Server(tmp_path_factory.mktemp("prefect-server"))
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop_all()
+        strays = _marked_pids()
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 5
+        while _marked_pids() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _marked_pids(), "processes survived SIGKILL"
+        assert not strays, f"stray processes had to be killed after a clean stop: {strays}"
+
+
+@contextmanager
+def prefect_client(server: Server) -> Iterator[Any]:
+    """A synchronous Prefect client of the test server, from this (pytest) process."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: server.url}):
+        with get_client(sync_client=True) as client:
+            yield client
+
+
+def wait_for(what: str, probe: Callable[[], Any], timeout: float, procs: list[Proc], interval: float = 0.5) -> Any:
+    """Poll ``probe`` until it returns something truthy, failing early if a process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in procs:
+            proc.check_alive()
+        value = probe()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:g} s waiting for {what}\n" + "\n".join(p.log_tail() for p in procs))
+
+
+def find_deployment(client: Any) -> Any:
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        return client.read_deployment_by_name(schedule.DEPLOYMENT)
+    except ObjectNotFound:
+        return None
+
+
+def trigger(server: Server, parameters: dict[str, Any] | None = None) -> Any:
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: server.url}):
+        return run_deployment(schedule.DEPLOYMENT, parameters=parameters, timeout=0)
+
+
+def wait_final(server: Server, run_ids: list[Any], procs: list[Proc]) -> list[Any]:
+    with prefect_client(server) as client:
+        def probe() -> list[Any] | None:
+            runs = [client.read_flow_run(run_id) for run_id in run_ids]
+            return runs if all(r.state and r.state.is_final() for r in runs) else None
+
+        return wait_for("flow runs to finish", probe, RUN_TIMEOUT, procs)
+
+
+def assert_published(warehouse: Path) -> None:
+    import json
+
+    assert (warehouse / "CURRENT").exists(), f"no snapshot published in {warehouse}"
+    manifest = json.loads((warehouse / "CURRENT").read_text())
+    judgements = pq.read_table(warehouse / manifest["tables"]["judgements"]["path"])
+    assert judgements.num_rows > 0
+
+
+def assert_schedule(deployment: Any) -> None:
+    (item,) = deployment.schedules
+    assert item.active and item.schedule.cron == schedule.DEFAULT_CRON
+    assert item.schedule.timezone == schedule.DEFAULT_TIMEZONE
+    assert deployment.global_concurrency_limit.limit == 1  # Prefect 3.9 keeps the deployment limit here
+    assert deployment.concurrency_options.collision_strategy.value == schedule.COLLISION_STRATEGY
+
+
+def test_serve_without_a_server_exits_1_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEELPIPE_") and k != "PREFECT_API_URL"}
+    env.update({MARKER_VAR: MARKER, "PEELPIPE_CONFIG_DIR": str(ROOT / "config"),
+                "PREFECT_HOME": str(tmp_path / "home")})
+    dead = f"http://127.0.0.1:{_free_port()}/api"
+    for api_url in (None, dead):
+        run_env = env if api_url is None else {**env, "PREFECT_API_URL": api_url}
+        started = time.monotonic()
+        done = subprocess.run([PEELPIPE, "serve", "--warehouse", str(tmp_path / "wh")], env=run_env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, start_new_session=True)
+        assert time.monotonic() - started < 20
+        assert done.returncode == 1 and done.stdout == "", done
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1, done.stderr
+        assert "prefect server start --background" in lines[0]
+        assert "export PREFECT_API_URL=http://127.0.0.1:4200/api" in lines[0]
+        assert (api_url or "not set") in lines[0]
+    assert not (tmp_path / "wh").exists()
+
+
+def test_no_server_means_no_next_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_free_port()}/api")
+    assert schedule.server_problem(os.environ["PREFECT_API_URL"], timeout=1.0)
+    assert schedule.next_scheduled_run(timeout=1.0) is None
+
+
+def test_prefect_yaml_matches_the_served_deployment() -> None:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    (deployment,) = config["deployments"]
+    assert f"peel-refresh/{deployment['name']}" == schedule.DEPLOYMENT
+    assert deployment["entrypoint"] == "flows/peel.py:refresh_flow"
+    assert deployment["work_pool"]["name"] == schedule.WORK_POOL
+    assert deployment["schedules"] == [{"cron": schedule.DEFAULT_CRON, "timezone": schedule.DEFAULT_TIMEZONE,
+                                        "active": True}]
+    assert deployment["concurrency_limit"] == {"limit": schedule.CONCURRENCY_LIMIT,
+                                               "collision_strategy": schedule.COLLISION_STRATEGY}
+    (pull,) = config["pull"]
+    assert pull == {"prefect.deployments.steps.set_working_directory": {"directory": "{{ project-dir.stdout }}"}}
+
+
+def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    with serve_site() as site:
+        serve = prefect_server.start("serve", [PEELPIPE, "serve", "--warehouse", str(warehouse),
+                                               "--base-url", site.url],
+                                     prefect_server.env(PREFECT_RUNNER_POLL_FREQUENCY="1", PEELPIPE_REQUEST_DELAY="0"))
+        try:
+            with prefect_client(prefect_server) as client:
+                deployment = wait_for("the served deployment", lambda: find_deployment(client), 60, [serve])
+            assert deployment.parameters["settings"] == {"warehouse": str(warehouse.resolve()), "base_url": site.url}
+            assert_schedule(deployment)
+            assert not deployment.paused
+
+            # Two runs at once: the concurrency limit lets one run and cancels the other (CANCEL_NEW);
+            # should the runner pick them up one after the other, they must at least not overlap.
+            first, second = trigger(prefect_server), trigger(prefect_server)
+            runs = wait_final(prefect_server, [first.id, second.id], [serve])
+            completed = [r for r in runs if r.state.is_completed()]
+            assert completed, f"{[(r.state.name, r.state.message) for r in runs]}\n{serve.log_tail()}"
+            if len(completed) == 1:
+                (cancelled,) = [r for r in runs if not r.state.is_completed()]
+                assert cancelled.state.is_cancelled() and "concurrency" in (cancelled.state.message or "").lower()
+            else:
+                a, b = sorted(completed, key=lambda r: r.start_time)
+                assert a.end_time <= b.start_time
+            assert_published(warehouse)
+
+            def next_run() -> Any:
+                from prefect.settings import PREFECT_API_URL, temporary_settings
+
+                with temporary_settings(updates={PREFECT_API_URL: prefect_server.url}):
+                    return schedule.next_scheduled_run()
+
+            due = wait_for("the next scheduled run", next_run, 60, [serve], interval=1.0)
+            local = due.astimezone(ZoneInfo("Europe/London"))
+            assert (local.hour, local.minute) == (6, 0) and due.timestamp() > time.time()
+        finally:
+            returncode = serve.stop()
+    assert returncode == 0, serve.log_tail()
+    with prefect_client(prefect_server) as client:  # pause_on_shutdown=False: the schedule survives
+        deployment = find_deployment(client)
+    assert not deployment.paused and deployment.schedules[0].active
+
+
+def test_prefect_yaml_deployment_runs_on_a_process_worker(prefect_server: Server, tmp_path: Path) -> None:
+    env = prefect_server.env()
+    prefect_server.run([PREFECT, "work-pool", "create", schedule.WORK_POOL, "--type", "process"], env)
+    prefect_server.run([PREFECT, "--no-prompt", "deploy", "--name", schedule.DEPLOYMENT_NAME], env)
+    with prefect_client(prefect_server) as client:
+        deployment = find_deployment(client)
+    assert deployment.work_pool_name == schedule.WORK_POOL
+    assert deployment.entrypoint == "flows/peel.py:refresh_flow"
+    assert deployment.pull_steps == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
+    assert_schedule(deployment)
+
+    warehouse = tmp_path / "warehouse"
+    with serve_site() as site:
+        # Started elsewhere on purpose: the deployment's pull step brings each run to the project folder.
+        worker = prefect_server.start("worker", [PREFECT, "worker", "start", "--pool", schedule.WORK_POOL],
+                                      prefect_server.env(PREFECT_WORKER_QUERY_SECONDS="1", PEELPIPE_REQUEST_DELAY="0",
+                                                         PEELPIPE_WAREHOUSE=str(warehouse), PEELPIPE_BASE_URL=site.url),
+                                      cwd=tmp_path)
+        try:
+            run = trigger(prefect_server)
+            (finished,) = wait_final(prefect_server, [run.id], [worker])
+            assert finished.state.is_completed(), (finished.state, worker.log_tail())
+            assert_published(warehouse)
+        finally:
+            returncode = worker.stop()
+    assert returncode == 0, worker.log_tail()
