@@ -116,7 +116,7 @@ def _health_alert(flow: Any, flow_run: Any, state: Any) -> None:
         pipeline.alert_run_failed(load(settings), "scheduled run", exc)
 
 
-@flow(name="peel-refresh", log_prints=False, on_failure=[_health_alert])
+@flow(name="peel-refresh", log_prints=False, on_failure=[_health_alert], on_crashed=[_health_alert])
 def refresh_flow(settings: dict[str, Any] | None = None, progress: bool = False) -> dict[str, Any]:
     """The scheduled run: every cycle and force, conditional requests, changes announced and delivered."""
     catalogue = load(settings)

@@ -65,19 +65,32 @@ def prefect_environment(prefect_home: str) -> None:
 
 
 def _execute(args: argparse.Namespace, mode: str) -> Any:
-    """Run a backfill or scheduled run, through Prefect unless --no-prefect."""
+    """Run a backfill or scheduled run, through Prefect unless --no-prefect; a failed run alerts."""
     from peelpipe import pipeline
-    from peelpipe.report import progress_printer
 
     catalogue = _catalogue(args)
     if mode == "run":
         cycles, forces, announce = list(catalogue.cycles), list(catalogue.forces), True
     else:
         cycles, forces, announce = catalogue.cycle_ids(args.cycles), catalogue.force_ids(args.forces), args.alerts
+    try:
+        summary = _run_mode(args, catalogue, mode, cycles, forces, announce)
+    except Exception as exc:
+        if mode == "run" and not isinstance(exc, ConfigError):
+            pipeline.alert_run_failed(catalogue, mode, exc)
+        raise
+    return catalogue, summary
+
+
+def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[str], forces: list[str],
+              announce: bool) -> Any:
+    from peelpipe import pipeline
+    from peelpipe.report import progress_printer
+
     if getattr(args, "no_prefect", False):
         deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
-        summary = pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
-                                        progress=progress_printer(args.quiet), deliver=deliver)
+        return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
+                                     progress=progress_printer(args.quiet), deliver=deliver)
     else:
         prefect_environment(catalogue.settings.prefect_home)
         from flows.peel import backfill_flow, refresh_flow
@@ -88,8 +101,7 @@ def _execute(args: argparse.Namespace, mode: str) -> Any:
         else:
             result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides,
                                    progress=not args.quiet)
-        summary = result["summary"]
-    return catalogue, summary
+        return result["summary"]
 
 
 def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> None:
