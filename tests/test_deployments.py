@@ -8,6 +8,7 @@ carrying this module's marker variable is swept at the end, so nothing survives 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -327,6 +328,9 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
             due = wait_for("the next scheduled run", next_run, 60, [serve], interval=1.0)
             local = due.astimezone(ZoneInfo("Europe/London"))
             assert (local.hour, local.minute) == (6, 0) and due.timestamp() > time.time()
+            status = subprocess.run([PEELPIPE, "status", "--json", "--warehouse", str(warehouse)], capture_output=True,
+                                    text=True, timeout=60, env=prefect_server.env(PREFECT_API_URL=prefect_server.url))
+            assert json.loads(status.stdout)["next_scheduled_run"] == due.isoformat(), status.stderr
         finally:
             returncode = serve.stop()
     assert returncode == 0, serve.log_tail()
