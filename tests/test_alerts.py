@@ -159,3 +159,20 @@ def test_a_failed_run_sends_a_health_alert(tmp_path: Path, monkeypatch) -> None:
     assert code == 1
     assert [b["title"] for b in bodies] == ["peelpipe run failed"]
     assert "robots.txt" in bodies[0]["message"] and "previous snapshot" in bodies[0]["message"]
+
+
+def test_a_page_family_that_stops_parsing_raises_one_health_alert(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write_page(root, "/peel-reports/testshire-2023-25/", "<html><head><title>PEEL 2023-25</title></head><body>"
+               "<h1>Testshire</h1><p>Our new report layout is coming soon.</p></body></html>")
+    with ScriptedServer() as receiver, serve_site(root) as site:
+        receiver.route("/hook", Reply(200, b"ok"))
+        hook = f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook"
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,), health_after_runs=2)
+        wh = pipeline.open_warehouse(catalogue)
+        for _ in range(3):
+            pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"], mode="run", announce=True,
+                                  deliver=pipeline.alert_step(catalogue, wh))
+        titles = [json.loads(r.body)["title"] for r in receiver.requests_to("/hook")]
+    assert titles.count("peelpipe: 2023-25/report pages stopped parsing") == 1
+    assert [r["families_failing"] for r in wh.read_table("runs")] == ["2023-25/report"] * 3

@@ -143,12 +143,14 @@ def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Wareho
 
 def read_page(catalogue: Catalogue, ref: PageRef, result: FetchResult, archive: RawArchive,
               previous: dict[str, Any] | None) -> PageOutcome:
-    """Parse a fetched page, or reuse the previous parse when its content and parser are unchanged."""
+    """Parse a fetched page, or reuse the previous parse when its content and parser are unchanged.
+
+    A page that could not be read is parsed again each time, so that it keeps counting as failing."""
     if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
         return PageOutcome(ref, result)
     if (previous is not None and previous.get("content_sha256") == result.sha256
             and previous.get("parser_version") == parser_version_for(ref, catalogue)
-            and previous.get("status") in ("parsed", "unreadable")):
+            and previous.get("status") == "parsed"):
         return PageOutcome(ref, result, reused=True)
     return PageOutcome(ref, result, parse_page(archive.get(result.sha256), ref, catalogue))
 
