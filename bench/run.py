@@ -38,7 +38,7 @@ def stats(values: list[float]) -> str:
 
 
 def sample_pages(catalogue):
-    refs = plan_pages(catalogue, ["2014", "2015", "2016", "2017", "2018-19"], list(catalogue.forces))
+    refs = plan_pages(catalogue, list(catalogue.cycles), list(catalogue.forces))
     pages = []
     for ref in refs:
         path = SITE_ROOT / ref.path.strip("/") / "index.html"
@@ -166,10 +166,10 @@ def main() -> int:
               f"-> Prefect/library {r['overhead_ratio']:.2f}x")
         print(f"           {full['requests']} requests, {full['bytes_downloaded'] / 1024:.0f} KiB, "
               f"{full['pages_parsed']} pages parsed")
-        share = again["not_modified"] / max(1, again["requests"] - full["pages_not_found"] - 1)
+        share = again["not_modified"] / max(1, again["requests"] - again["pages_not_found"])
         print(f"no-change  library {stats(r['nochange_library'])} s; Prefect {stats(r['nochange_prefect'])} s")
         print(f"           {again['requests']} requests, {again['not_modified']} answered 304 "
-              f"({share:.0%} of the pages that exist), {again['bytes_downloaded'] / 1024:.0f} KiB "
+              f"({share:.0%} of the requests for pages that exist), {again['bytes_downloaded'] / 1024:.0f} KiB "
               f"({again['bytes_downloaded'] / max(1, full['bytes_downloaded']):.1%} of the backfill's), "
               f"{again['pages_parsed']} pages parsed")
         print(f"duckdb     latest grade per force and area: {stats(r['duckdb_s'])} s")
