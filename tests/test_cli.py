@@ -14,7 +14,7 @@ from conftest import ROOT
 from peelpipe.cli import build_parser, main
 from peelpipe.samplesite import serve_site
 
-COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo"]
+COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "sql"]
 
 
 def peelpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -117,3 +117,26 @@ def test_a_second_scheduled_run_on_an_unchanged_site_costs_only_conditional_requ
         name: t["rows"] for name, t in before.items() if name != "runs"}
     assert f"({found} answered 304 Not Modified)" in text and "0 new" in text
     assert all(status in (304, 404) for _, path, status in log[-s["requests"]:])
+
+
+def test_sql_against_the_duckdb_views(tmp_path: Path, capsys, monkeypatch) -> None:
+    wh = tmp_path / "wh"
+    with serve_site() as site:
+        assert main(["backfill", "--cycles", "2016,2017,2018-19", "--forces", "staffordshire,warwickshire",
+                     "--no-prefect", "--quiet", "--warehouse", str(wh), "--base-url", site.url, "--delay", "0"]) == 0
+    monkeypatch.chdir(tmp_path / "..")  # the views work from any directory
+    query = ("SELECT force_id, area_id, cycle_id, grade FROM current_grades WHERE force_id = 'staffordshire' "
+             "AND level = 'pillar' ORDER BY area_id")
+    assert main(["sql", "--warehouse", str(wh), "--format", "json", query]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["area_id"], r["cycle_id"], r["grade"]) for r in rows] == [
+        ("effectiveness", "2018-19", "good"), ("efficiency", "2018-19", "good"), ("legitimacy", "2018-19", "good")]
+    readme = (ROOT / "README.md").read_text()
+    downgraded = readme.split("<!-- downgraded-query -->")[1].split("```sql")[1].split("```")[0]
+    assert main(["sql", "--warehouse", str(wh), "--format", "csv", downgraded]) == 0
+    out = capsys.readouterr().out.splitlines()
+    # Published grades: Warwickshire efficiency good in 2017, requires improvement in 2018/19.
+    assert out[0].startswith("force") and len(out) > 1 and all("2018-19" in line for line in out[1:])
+    assert "Warwickshire Police,efficiency,good,requires_improvement,2018-19" in out
+    assert main(["sql", "--warehouse", str(wh), "SELECT * FROM nowhere"]) == 1
+    assert "query failed" in capsys.readouterr().err

@@ -25,6 +25,9 @@ EXAMPLES = {
     "status": "examples:\n  peelpipe status\n  peelpipe status --json",
     "replay": "examples:\n  peelpipe replay --warehouse warehouse/",
     "demo": "examples:\n  peelpipe demo\n  peelpipe demo --warehouse /tmp/peel-demo",
+    "sql": "examples:\n  peelpipe sql \"SELECT * FROM current_grades WHERE force_id = 'kent'\"\n"
+           "  peelpipe sql --format csv \"SELECT * FROM grade_history\" > history.csv\n"
+           "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
 }
 
 
@@ -208,6 +211,33 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from peelpipe.pipeline import open_warehouse
+
+    path = open_warehouse(_catalogue(args)).root / "peel.duckdb"
+    if not path.exists():
+        raise ConfigError(f"no {path}: publish a snapshot first ('peelpipe backfill' or 'peelpipe demo')")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return 0
+        if args.format == "table":
+            relation.show(max_width=200, max_rows=args.limit)
+        elif args.format == "csv":
+            relation.df().to_csv(sys.stdout, index=False)
+        else:
+            names = relation.columns
+            print(json.dumps([dict(zip(names, row)) for row in relation.fetchall()], default=_json_default, indent=1))
+    except duckdb.Error as exc:
+        raise ConfigError(f"query failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from peelpipe.pipeline import open_warehouse, replay
     from peelpipe.report import run_summary_text
@@ -268,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     command("replay", "Rebuild the warehouse from the raw page archive, with no network.", cmd_replay)
+    p = command("sql", "Run a SQL query against the warehouse's DuckDB views (warehouse/peel.duckdb).", cmd_sql)
+    p.add_argument("query", help="the SQL query")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--limit", type=int, default=100, help="rows shown in table format (default 100)")
     p = command("demo", "Serve the bundled sample site on loopback and run the real pipeline against it.", cmd_demo)
     p.add_argument("--delay", type=float, default=0.0, help="seconds between requests to the local site (default 0)")
     p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")

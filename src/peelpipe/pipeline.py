@@ -21,6 +21,7 @@ from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.warehouse import Warehouse
+from peelpipe.warehouse.views import write_views
 
 Progress = Callable[[int, int, PageRef, str], None]
 
@@ -207,6 +208,7 @@ def build_and_publish(catalogue: Catalogue, warehouse: Warehouse, outcomes: list
     tables = build_tables(previous, outcomes, catalogue, run, now)
     alert_counts = deliver(tables, run) if deliver else {}
     manifest = warehouse.publish(tables, run.run_id)
+    write_views(warehouse.root, manifest)
     if catalogue.settings.feed:
         from peelpipe.alerts import write_feed
 
@@ -339,6 +341,7 @@ def replay(catalogue: Catalogue) -> RunSummary:
         tables["changes"] = current["changes"]
         tables["runs"][-1]["changes"] = 0
         manifest = warehouse.publish(tables, run.run_id)
+        write_views(warehouse.root, manifest)
     return RunSummary(run_id=run.run_id, mode="replay", snapshot_id=manifest["snapshot_id"],
                       warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
                       tables={k: v["rows"] for k, v in manifest["tables"].items()}, skipped_cycles=skipped)
