@@ -8,10 +8,9 @@ a grade may be shown as a picture.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset({
@@ -21,7 +20,6 @@ BLOCKS = HEADINGS | frozenset({
 })
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "nav",
                      "select", "input", "textarea", "object", "canvas", "footer"})
-_SPACE = re.compile(r"[\s\u00a0\u200b]+")
 
 
 @dataclass(frozen=True)
@@ -38,63 +36,65 @@ class Block:
 
 
 def _fold(parts: list[str]) -> str:
-    return _SPACE.sub(" ", "".join(parts)).strip()
+    return " ".join("".join(parts).replace("\u200b", " ").split())
 
 
-def _walk(node: LexborNode, tag: str, out: list[Block]) -> None:
-    """Emit the blocks under `node`, itself a block element named `tag`."""
-    parts: list[str] = []
-    only_bold = True  # every text run so far sits inside <strong>/<b>
-    saw_text = False
-
-    def flush() -> None:
-        nonlocal parts, only_bold, saw_text
-        text = _fold(parts)
-        if text:
-            out.append(Block("strong" if (only_bold and tag == "p") else tag, text))
-        parts, only_bold, saw_text = [], True, False
-
-    def inline(child: LexborNode, bold: bool) -> None:
-        nonlocal only_bold, saw_text
-        for sub in child.iter(include_text=True):
-            name = sub.tag
-            if name == "-text":
-                value = sub.text_content or ""
-                if value.strip():
-                    saw_text = True
-                    if not bold:
-                        only_bold = False
-                parts.append(value)
-            elif name in SKIPPED or name == "-comment":
-                continue
-            elif name in BLOCKS or sub.attributes.get("role") == "heading":
-                flush()
-                if sub.attributes.get("role") == "heading":
-                    level = sub.attributes.get("aria-level") or "3"
-                    name = f"h{level}" if level in "123456" else "h3"
-                _walk(sub, name, out)
-            elif name == "img":
-                alt = (sub.attributes.get("alt") or "").strip()
-                if alt:
-                    parts.append(f" {alt} ")
-                    saw_text = True
-                    only_bold = False
-            elif name == "br":
-                parts.append(" ")
-            else:
-                inline(sub, bold or name in ("strong", "b"))
-
-    inline(node, False)
-    flush()
+_SKIP = (0, "", False, True)
 
 
 def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
-    """Parse HTML and return its text blocks in document order, with the parsed tree."""
+    """Parse HTML and return its text blocks in document order, with the parsed tree.
+
+    One pass over lexbor's depth-first traversal: each element inherits from its parent the block
+    it belongs to (the nearest block-level ancestor), whether it is bold, and whether it is skipped.
+    Text that follows a nested block starts a new block, as a reader would see it.
+    """
     tree = LexborHTMLParser(html)
     out: list[Block] = []
-    root = tree.body
-    if root is not None:
-        _walk(root, "body", out)
+    body = tree.body
+    if body is None:
+        return out, tree
+    # element id -> (block id, block tag, inside <strong>/<b>, skipped)
+    info: dict[int, tuple[int, str, bool, bool]] = {body.mem_id: (body.mem_id, "body", False, False)}
+    current, tag, parts, only_bold = -1, "", [], True
+
+    def flush() -> None:
+        text = _fold(parts)
+        if text:
+            out.append(Block("strong" if (only_bold and tag == "p") else tag, text))
+
+    root = body.mem_id
+    for node in body.traverse(include_text=True):
+        name = node.tag
+        if name == "-comment" or node.mem_id == root:
+            continue
+        block, block_tag, bold, skipped = info.get(node.parent.mem_id, _SKIP)
+        if skipped:
+            if name != "-text":
+                info[node.mem_id] = _SKIP
+            continue
+        if name == "-text" or name == "img" or name == "br":
+            value = node.text_content or "" if name == "-text" else (
+                f" {(node.attributes.get('alt') or '').strip()} " if name == "img" else " ")
+            if block != current:
+                if not value.strip():
+                    continue  # layout whitespace between blocks starts nothing
+                flush()
+                current, tag, parts, only_bold = block, block_tag, [], True
+            if value.strip() and (name == "img" or not bold):
+                only_bold = False
+            parts.append(value)
+            continue
+        if name in SKIPPED:
+            info[node.mem_id] = _SKIP
+        elif name in BLOCKS or (name in ("div", "span") and node.attributes.get("role") == "heading"):
+            if name not in BLOCKS or node.attributes.get("role") == "heading":
+                level = node.attributes.get("aria-level") or "3"
+                name = f"h{level}" if level in "123456" else "h3"
+            info[node.mem_id] = (node.mem_id, name, False, False)
+        else:
+            info[node.mem_id] = (block, block_tag, bold or name in ("strong", "b"), False)
+    flush()
     return out, tree
 
 
