@@ -79,7 +79,8 @@ def _execute(args: argparse.Namespace, mode: str) -> Any:
     try:
         summary = _run_mode(args, catalogue, mode, cycles, forces, announce)
     except Exception as exc:
-        if mode == "run" and not isinstance(exc, ConfigError):
+        # Through Prefect, the refresh flow's failure hook sends this alert itself.
+        if mode == "run" and getattr(args, "no_prefect", False) and not isinstance(exc, ConfigError):
             pipeline.alert_run_failed(catalogue, mode, exc)
         raise
     return catalogue, summary
