@@ -50,3 +50,23 @@ def test_backfill_then_refresh_flow_publish_snapshots(prefect_backend, tmp_path:
 
     keys = {a.key for a in asyncio.run(artifacts())}
     assert {"peel-run-summary", "peel-grade-changes", "peel-coverage"} <= keys
+
+
+def test_a_failing_scheduled_flow_sends_one_health_alert(prefect_backend, tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from flows.peel import refresh_flow
+    from httpsim import Reply, ScriptedServer
+    from peelpipe.errors import SiteRefusedError
+
+    with ScriptedServer() as blocked, ScriptedServer() as receiver:
+        blocked.route("/robots.txt", Reply(404))
+        blocked.route("/peel-assessments/", Reply(403, b"Access denied"))  # a bot block: not retried
+        receiver.route("/hook", Reply(200, b"ok"))
+        monkeypatch.setenv("PEELPIPE_ALERT_URLS", f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook")
+        settings = {"base_url": blocked.url, "warehouse": str(tmp_path / "wh"), "max_retries": 0}
+        with pytest.raises(SiteRefusedError):
+            refresh_flow(settings=settings)
+        titles = [json.loads(r.body)["title"] for r in receiver.requests_to("/hook")]
+    assert titles == ["peelpipe scheduled run failed"]
+    assert not (tmp_path / "wh" / "CURRENT").exists()
