@@ -14,7 +14,7 @@ from conftest import ROOT
 from peelpipe.cli import build_parser, main
 from peelpipe.samplesite import serve_site
 
-COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "sql"]
+COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "sql", "export"]
 
 
 def peelpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -140,3 +140,29 @@ def test_sql_against_the_duckdb_views(tmp_path: Path, capsys, monkeypatch) -> No
     assert "Warwickshire Police,efficiency,good,requires_improvement,2018-19" in out
     assert main(["sql", "--warehouse", str(wh), "SELECT * FROM nowhere"]) == 1
     assert "query failed" in capsys.readouterr().err
+
+
+def test_exports_for_spreadsheets(tmp_path: Path, capsys) -> None:
+    import openpyxl
+    import pandas as pd
+
+    wh = tmp_path / "wh"
+    assert main(["export", "--warehouse", str(wh)]) == 1  # nothing published yet: a clear error
+    assert "publish a snapshot first" in capsys.readouterr().err
+    with serve_site() as site:
+        assert main(["backfill", "--cycles", "2017", "--forces", "staffordshire", "--no-prefect", "--quiet",
+                     "--warehouse", str(wh), "--base-url", site.url, "--delay", "0"]) == 0
+    assert main(["export", "--warehouse", str(wh), "--format", "xlsx"]) == 0
+    workbook = openpyxl.load_workbook(capsys.readouterr().out.strip(), read_only=True)
+    assert workbook.sheetnames[0] == "README" and {"judgements", "changes", "forces"} <= set(workbook.sheetnames)
+    rows = list(workbook["judgements"].values)
+    assert rows[0][:3] == ("force_id", "cycle_id", "area_id") and len(rows) == 1 + 8
+    readme = list(workbook["README"].values)
+    assert ("judgements", "grade_source") in {(r[0], r[1]) for r in readme}
+    assert main(["export", "--warehouse", str(wh), "--format", "csv", "--out", str(tmp_path / "out")]) == 0
+    folder = Path(capsys.readouterr().out.strip())
+    grades = pd.read_csv(folder / "judgements.csv")
+    assert set(grades["grade"].dropna()) == {"good", "requires_improvement"} and len(grades) == 8
+    assert main(["export", "--warehouse", str(wh), "--format", "json"]) == 0
+    document = json.loads(Path(capsys.readouterr().out.strip()).read_text())
+    assert len(document["tables"]["judgements"]) == 8 and document["schema_version"]

@@ -25,6 +25,7 @@ EXAMPLES = {
     "status": "examples:\n  peelpipe status\n  peelpipe status --json",
     "replay": "examples:\n  peelpipe replay --warehouse warehouse/",
     "demo": "examples:\n  peelpipe demo\n  peelpipe demo --warehouse /tmp/peel-demo",
+    "export": "examples:\n  peelpipe export --format xlsx\n  peelpipe export --format csv --out /tmp/peel-csv",
     "sql": "examples:\n  peelpipe sql \"SELECT * FROM current_grades WHERE force_id = 'kent'\"\n"
            "  peelpipe sql --format csv \"SELECT * FROM grade_history\" > history.csv\n"
            "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
@@ -239,6 +240,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from peelpipe.pipeline import open_warehouse
+    from peelpipe.warehouse.export import export
+
+    warehouse = open_warehouse(_catalogue(args))
+    if warehouse.manifest() is None:
+        raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
+    written = export(warehouse, args.format, Path(args.out) if args.out else None)
+    if not args.quiet:
+        print(written)
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     from peelpipe.pipeline import open_warehouse, replay
     from peelpipe.report import run_summary_text
@@ -299,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     command("replay", "Rebuild the warehouse from the raw page archive, with no network.", cmd_replay)
+    p = command("export", "Write the current tables as CSV files, one XLSX workbook or one JSON file.", cmd_export)
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), default="xlsx")
+    p.add_argument("--out", metavar="DIR", help="folder to write into (default: <warehouse>/exports)")
     p = command("sql", "Run a SQL query against the warehouse's DuckDB views (warehouse/peel.duckdb).", cmd_sql)
     p.add_argument("query", help="the SQL query")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
