@@ -394,3 +394,19 @@ def test_the_request_budget_caps_a_whole_run(tmp_path: Path) -> None:
     assert "request budget reached: 4 pages left" in run_summary_text(summary, catalogue)
     fetched = pipeline.open_warehouse(catalogue).read_table("pages")
     assert len(fetched) == 8 and not pipeline.open_warehouse(catalogue).read_table("parse_issues")
+
+
+def test_replay_keeps_a_withdrawn_page_withdrawn(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+    (root / "peel-assessments/peel-2017/testshire/efficiency/index.html").unlink()  # the site withdraws it
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True)
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
+    wh = pipeline.open_warehouse(catalogue)
+    before = sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements"))
+    assert ("efficiency.understanding-demand", "good") not in before
+    pipeline.replay(local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True))
+    assert sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements")) == before

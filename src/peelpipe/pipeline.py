@@ -307,21 +307,31 @@ def alert_run_failed(catalogue: Catalogue, mode: str, error: BaseException) -> i
 
 
 def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef]) -> list[PageOutcome]:
-    """Outcomes for planned pages from the raw archive alone: the latest body stored for each path."""
+    """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
+    (its stored body, or a 404 for a page the site had withdrawn)."""
     from urllib.parse import urlsplit
 
+    from peelpipe.models import NOT_FOUND
+
     archive = RawArchive(warehouse.root / "raw")
-    by_path: dict[str, str] = {}
-    for url, sha in archive.latest_bodies().items():
-        by_path[urlsplit(url).path.rstrip("/") + "/"] = sha
+    bodies = {urlsplit(url).path.rstrip("/") + "/": sha for url, sha in archive.latest_bodies().items()}
+    gone: set[str] = set()
+    for entry in archive.entries():  # in order: the last word on each path wins
+        path = urlsplit(entry.get("url") or "").path.rstrip("/") + "/"
+        if entry.get("outcome") == NOT_FOUND:
+            gone.add(path)
+        elif entry.get("outcome") in (FETCHED, NOT_MODIFIED):
+            gone.discard(path)
     outcomes = []
     for ref in refs:
-        sha = by_path.get(ref.path.rstrip("/") + "/")
-        if sha is None:
-            continue
-        result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=sha,
-                             fetched_at=datetime.now(timezone.utc))
-        outcomes.append(PageOutcome(ref, result, parse_page(archive.get(sha), ref, catalogue)))
+        key = ref.path.rstrip("/") + "/"
+        now = datetime.now(timezone.utc)
+        if key in gone:
+            outcomes.append(PageOutcome(ref, FetchResult(url=ref.fetch_url, outcome=NOT_FOUND, status=404,
+                                                         fetched_at=now)))
+        elif key in bodies:
+            result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=bodies[key], fetched_at=now)
+            outcomes.append(PageOutcome(ref, result, parse_page(archive.get(bodies[key]), ref, catalogue)))
     return outcomes
 
 
