@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from selectolax.lexbor import LexborHTMLParser
+
 from peelpipe.config import Catalogue
-from peelpipe.models import ParsedPage, ParseIssue
-from peelpipe.models import PageRef
+from peelpipe.models import PageRef, ParsedPage, ParseIssue
 from peelpipe.parse.blocks import Block, html_blocks, page_title
 from peelpipe.parse.sections import Section, read_section
 from peelpipe.parse.text import is_truncated
@@ -58,16 +59,17 @@ def check_cycle(title: str | None, cycle_year: str, parsed: ParsedPage) -> bool:
 
 
 def open_page(html: str, page: PageRef, catalogue: Catalogue, parser: str,
-              version: str) -> tuple[ParsedPage, list[Block] | None]:
-    """Start a parse: the page's record, and its blocks (None when it is cut off or of another cycle)."""
+              version: str) -> tuple[ParsedPage, list[Block] | None, LexborHTMLParser | None]:
+    """Start a parse: the page's record, its blocks and its parsed tree (None when it is cut off or
+    of another cycle)."""
     parsed = ParsedPage(page=page, parser=parser, parser_version=f"{parser}/{version}")
     if not check_document(html, parsed):
-        return parsed, None
+        return parsed, None, None
     blocks, tree = html_blocks(html)
     parsed.title = page_title(tree, blocks)
     if not check_cycle(parsed.title, catalogue.cycles[page.cycle_id].year, parsed):
-        return parsed, None
-    return parsed, blocks
+        return parsed, None, None
+    return parsed, blocks, tree
 
 
 def read_sections(sections: list[Section], catalogue: Catalogue, parsed: ParsedPage) -> None:

@@ -42,7 +42,7 @@ _WORD_PILLAR = {"effective": "effectiveness", "efficient": "efficiency", "legiti
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Pillar grades from a landing page's headline sentences and pillar boxes."""
-    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
         return parsed
     cycle = catalogue.cycles[page.cycle_id]

@@ -35,7 +35,7 @@ _TOPICS = (("reduc", "effectiveness.reducing-crime"), ("investigat", "effectiven
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Question and efficiency grades from the 2014 narrative sentence."""
-    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
         return parsed
     text = " ".join(" ".join(b.text for b in blocks).split())

@@ -19,7 +19,7 @@ VERSION = "1"
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Judgements, findings and date of one pillar page."""
-    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
+    parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
         return parsed
     cycle = catalogue.cycles[page.cycle_id]

@@ -58,8 +58,8 @@ def _grade(text: str, welsh: bool) -> GradeWord | None:
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Area grades, counts, findings and language of one report page."""
-    parsed, blocks = open_page(html, page, catalogue, PARSER, VERSION)
-    if blocks is None:
+    parsed, blocks, tree = open_page(html, page, catalogue, PARSER, VERSION)
+    if blocks is None or tree is None:
         return parsed
     text = " ".join(b.text for b in blocks)
     lowered = text.lower()
@@ -73,7 +73,7 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     if start is None:
         return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
                                                    "not a PEEL report page")
-    grid = _grid_rows(html, catalogue, page.cycle_id, welsh, parsed)
+    grid = _grid_rows(html, tree, catalogue, page.cycle_id, welsh, parsed)
     if grid is not None:
         rows, end = grid, start
     else:
@@ -152,13 +152,13 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
     return list(rows.values()), index
 
 
-def _grid_rows(html: str, catalogue: Catalogue, cycle_id: str, welsh: bool,
+def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id: str, welsh: bool,
                parsed: ParsedPage) -> list[Observation] | None:
     """Rows of a judgments table laid out by grade: one column per grade, the areas listed under it.
     None when the page has no such table."""
     if not any(w in html for w in ("Outstanding", "outstanding", "Rhagorol")):
         return None  # cheap guard: a grade-column header always names the top grade
-    for table in LexborHTMLParser(html).css("table"):
+    for table in tree.css("table"):
         trs = table.css("tr")
         header: list[GradeWord | None] = []
         for position, tr in enumerate(trs):
