@@ -15,23 +15,29 @@ from peelpipe.parse.blocks import BLOCKS, SKIPPED, Block
 _SPACE = re.compile(r"[\s\u00a0\u200b]+")
 
 
-class _Tree:
-    """Just enough of the selectolax tree for page_title()."""
-
-    def __init__(self, soup: BeautifulSoup):
-        self.soup = soup
-
-    def css_first(self, selector: str):  # noqa: ANN201
-        node = self.soup.find(selector)
-        return None if node is None else _Node(node)
-
-
 class _Node:
+    """Just enough of a selectolax node for the parsers: tag, children, css, text."""
+
     def __init__(self, node: Tag):
         self.node = node
+        self.tag = node.name
 
-    def text(self) -> str:
-        return self.node.get_text()
+    def css(self, selector: str) -> list[_Node]:
+        return [_Node(n) for n in self.node.select(selector)]
+
+    def css_first(self, selector: str) -> _Node | None:
+        node = self.node.select_one(selector)
+        return None if node is None else _Node(node)
+
+    def iter(self):  # noqa: ANN201
+        return (_Node(c) for c in self.node.children if isinstance(c, Tag))
+
+    def text(self, deep: bool = True, separator: str = "") -> str:
+        return self.node.get_text(separator=separator)
+
+
+class _Tree(_Node):
+    """The parsed document, as the parsers use selectolax's tree."""
 
 
 def _walk(node: Tag, tag: str, out: list[Block]) -> None:
