@@ -47,11 +47,10 @@ def fetch_and_parse_cycle(catalogue: Catalogue, refs: list[PageRef], previous_pa
 
 @task(name="discover-pages", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[30, 120],
       retry_condition_fn=_retry_transient)
-def discover_pages(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str],
+def discover_pages(catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str],
                    budget: RequestBudget) -> tuple[list[Any], dict[str, int]]:
     """Reports listed on the index pages that the URL patterns did not predict."""
     warehouse = pipeline.open_warehouse(catalogue)
-    planned = pipeline.plan_pages(catalogue, cycle_ids, force_ids)
     return pipeline.discover_pages(catalogue, warehouse, planned, cycle_ids, force_ids, budget=budget)
 
 
@@ -72,10 +71,8 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
     with warehouse.lock(f"peelpipe {mode} (Prefect flow)"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
         budget = RequestBudget(catalogue.settings.max_requests)
-        refs = pipeline.plan_pages(catalogue, cycles, force_ids)
-        if mode == "run":
-            refs = pipeline.select_refresh(catalogue, refs, previous_pages, run.started_at)
-        extra, totals = discover_pages(catalogue, cycles, force_ids, budget)
+        planned, refs = pipeline.pages_to_fetch(catalogue, cycles, force_ids, mode, previous_pages, run.started_at)
+        extra, totals = discover_pages(catalogue, planned, cycles, force_ids, budget)
         outcomes: list[PageOutcome] = []
         for cycle_id in cycles:
             cycle_refs = [r for r in refs + extra if r.cycle_id == cycle_id]

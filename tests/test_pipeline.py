@@ -410,3 +410,18 @@ def test_replay_keeps_a_withdrawn_page_withdrawn(tmp_path: Path) -> None:
     assert ("efficiency.understanding-demand", "good") not in before
     pipeline.replay(local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True))
     assert sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements")) == before
+
+
+def test_index_pages_do_not_pull_closed_cycle_pages_past_the_rolling_slice(tmp_path: Path) -> None:
+    root = synthetic_site(tmp_path)
+    write_page(root, "/peel-assessments/", "<html><body><h1>PEEL</h1>"
+               "<a href='/peel-assessments/peel-2017/testshire/efficiency/'>Testshire 2017 efficiency</a></body></html>")
+    with serve_site(root) as site:
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True, index_pages=("/peel-assessments/",))
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"])
+        catalogue = local_catalogue(tmp_path, site.url, synthetic=True, index_pages=("/peel-assessments/",),
+                                    refresh_closed_days=28)
+        site.request_log.clear()
+        pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
+        fetched = [path for _, path, _ in site.request_log if path.startswith("/peel-assessments/peel-2017/")]
+    assert len(fetched) == 1  # ceil(4 pages / 28 days): the index page's link adds nothing the plan predicts

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
-from peelpipe.config import CANONICAL_BASE, Catalogue
+from peelpipe.config import Catalogue
 from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
+from peelpipe.urls import page_ref
 from peelpipe.warehouse import Warehouse
 from peelpipe.warehouse.views import write_views
 
@@ -36,14 +36,9 @@ def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterab
             for template in cycle.pages:
                 slug = catalogue.forces[force_id].slug_for(template.kind) if force_id in catalogue.forces else force_id
                 path = template.path.format(slug=slug, segment=cycle.segment)
-                refs.append(PageRef(force_id=force_id, cycle_id=cycle_id, kind=template.kind, pillar=template.pillar,
-                                    path=path, url=_join(CANONICAL_BASE, path),
-                                    fetch_url=_join(catalogue.settings.base_url, path)))
+                refs.append(page_ref(force_id, cycle_id, template.kind, template.pillar, path,
+                                     catalogue.settings.base_url))
     return refs
-
-
-def _join(base: str, path: str) -> str:
-    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
 
 
 def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -75,10 +70,19 @@ def select_refresh(catalogue: Catalogue, refs: list[PageRef], previous_pages: di
     return live + [r for r in refs if r.url in chosen]
 
 
+def pages_to_fetch(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str,
+                   previous_pages: dict[str, dict[str, Any]], now: datetime) -> tuple[list[PageRef], list[PageRef]]:
+    """The pages the URL patterns predict, and those this run fetches (a scheduled run: a rolling
+    slice of the closed cycles)."""
+    planned = plan_pages(catalogue, cycle_ids, force_ids)
+    return planned, select_refresh(catalogue, planned, previous_pages, now) if mode == "run" else planned
+
+
 def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[PageRef], cycle_ids: list[str],
                    force_ids: list[str], fetcher: Fetcher | None = None,
                    budget: RequestBudget | None = None) -> tuple[list[PageRef], dict[str, int]]:
-    """Pages of the run's scope listed on the configured index pages but not in the plan."""
+    """Pages of the run's scope listed on the configured index pages that the URL patterns did not
+    predict (`planned` is the whole plan, not a run's slice of it)."""
     from peelpipe.parse.links import page_links
     from peelpipe.urls import page_for_url
 
@@ -91,7 +95,7 @@ def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[Pag
     found: dict[str, PageRef] = {}
     try:
         for path in catalogue.settings.index_pages:
-            result = fetcher.fetch(_join(catalogue.settings.base_url, path))
+            result = fetcher.fetch(catalogue.settings.base_url.rstrip("/") + "/" + path.lstrip("/"))
             if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
                 continue
             for link in page_links(archive.get(result.sha256), result.final_url or result.url):
@@ -227,14 +231,12 @@ def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str
     """One whole run without Prefect: plan, fetch, parse, build, publish, under the writer lock."""
     warehouse = open_warehouse(catalogue)
     cycles, skipped = parseable_cycles(catalogue, cycle_ids)
-    refs = plan_pages(catalogue, cycles, force_ids)
     run = new_run(mode, scope_text(cycles, force_ids, catalogue), announce)
     budget = RequestBudget(catalogue.settings.max_requests)
     with warehouse.lock(f"peelpipe {mode}"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
-        if mode == "run":
-            refs = select_refresh(catalogue, refs, previous_pages, run.started_at)
-        extra, index_stats = discover_pages(catalogue, warehouse, refs, cycles, force_ids, budget=budget)
+        planned, refs = pages_to_fetch(catalogue, cycles, force_ids, mode, previous_pages, run.started_at)
+        extra, index_stats = discover_pages(catalogue, warehouse, planned, cycles, force_ids, budget=budget)
         outcomes, fetch_stats = fetch_and_parse(catalogue, refs + extra, warehouse, previous_pages, progress,
                                                 budget=budget)
         run.stats = outcome_stats(outcomes, add_stats(index_stats, fetch_stats))

@@ -22,6 +22,12 @@ KNOWN_HOSTS = frozenset({"hmicfrs.justiceinspectorates.gov.uk", "www.justiceinsp
                          "justiceinspectorates.gov.uk"})
 
 
+def page_ref(force_id: str, cycle_id: str, kind: str, pillar: str | None, path: str, base_url: str) -> PageRef:
+    """A page at `path`: its identity on the live site, and where this run fetches it (base_url + path)."""
+    return PageRef(force_id, cycle_id, kind, pillar, path, CANONICAL_BASE + "/" + path.lstrip("/"),
+                   base_url.rstrip("/") + "/" + path.lstrip("/"))
+
+
 def canonical_path(url_or_path: str) -> str:
     """The path of a PEEL URL in one form: no /hmic or /hmicfrs prefix, single slashes, trailing slash."""
     path = urlsplit(url_or_path).path if "://" in url_or_path else url_or_path.split("?", 1)[0].split("#", 1)[0]
@@ -48,8 +54,8 @@ def page_for_url(url: str, catalogue: Catalogue) -> PageRef | None:
         if cycle is None or force is None:
             return None
         pillar = match.group("pillar")
-        return PageRef(force.id, cycle.id, "pillar" if pillar else "landing", pillar, path, CANONICAL_BASE + path,
-                       catalogue.settings.base_url.rstrip("/") + path)
+        return page_ref(force.id, cycle.id, "pillar" if pillar else "landing", pillar, path,
+                        catalogue.settings.base_url)
     match = _REPORT.match(path)
     if match:
         rest = match.group("rest")
@@ -59,8 +65,7 @@ def page_for_url(url: str, catalogue: Catalogue) -> PageRef | None:
                 force = catalogue.force_for_slug(rest[: -len(suffix)])
                 if force is None:
                     return None
-                return PageRef(force.id, cycle.id, "report", None, path, CANONICAL_BASE + path,
-                               catalogue.settings.base_url.rstrip("/") + path)
+                return page_ref(force.id, cycle.id, "report", None, path, catalogue.settings.base_url)
     return None
 
 
