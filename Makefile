@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,14 @@ venv: $(BIN)/.installed
 demo: $(BIN)/.installed
 	$(BIN)/peelpipe demo
 
-test: $(BIN)/.installed
+# The report page test drives Debian's chromium; install it when missing (needs root, as in CI).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "installing Debian's chromium for the report page test"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make test needs chromium: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed

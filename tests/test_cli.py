@@ -166,3 +166,45 @@ def test_exports_for_spreadsheets(tmp_path: Path, capsys) -> None:
     assert main(["export", "--warehouse", str(wh), "--format", "json"]) == 0
     document = json.loads(Path(capsys.readouterr().out.strip()).read_text())
     assert len(document["tables"]["judgements"]) == 8 and document["schema_version"]
+
+
+def test_every_command_speaks_json_and_keeps_quiet(tmp_path: Path, capsys) -> None:
+    """Scripts: --json gives one JSON document on stdout and no progress; --quiet prints nothing."""
+    parser_help = {c: build_parser()._subparsers._group_actions[0].choices[c].format_help() for c in COMMANDS}  # noqa: SLF001
+    assert all("--json" in text and "--quiet" in text for text in parser_help.values())
+    wh = str(tmp_path / "wh")
+    with serve_site() as site:
+        common = ["--warehouse", wh, "--base-url", site.url, "--delay", "0", "--no-prefect"]
+        assert main(["backfill", "--cycles", "2017", "--forces", "staffordshire", *common, "--json"]) == 0
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["stats"]["pages_parsed"] == 4 and captured.err == ""
+        assert main(["backfill", "--cycles", "2016", "--forces", "staffordshire", *common, "--quiet"]) == 0
+        assert capsys.readouterr() == ("", "")
+    outputs = {}
+    for argv in (["status"], ["changes"], ["sql", "SELECT count(*) AS n FROM judgements"], ["export", "--format", "csv"],
+                 ["replay"]):
+        assert main([*argv, "--warehouse", wh, "--json"]) == 0, argv
+        captured = capsys.readouterr()
+        outputs[argv[0]] = json.loads(captured.out)
+        assert captured.err == "", argv
+    assert outputs["sql"] == [{"n": 11}]  # 3 pillars in 2016; 3 + 5 questions in 2017
+    assert ("effectiveness", "upgrade") in {(c["area_id"], c["change_type"]) for c in outputs["changes"]}
+    assert outputs["replay"]["mode"] == "replay" and outputs["replay"]["stats"]["pages_parsed"] == 8
+    assert Path(outputs["export"]["written"]).is_dir()
+    assert outputs["status"]["snapshot"]["snapshot_id"] == outputs["export"]["snapshot_id"] != outputs["replay"]["snapshot_id"]
+
+
+def test_long_work_shows_progress(tmp_path: Path, capsys) -> None:
+    from peelpipe.report import progress_bar
+
+    assert progress_bar(0, 200, 0.0) == "[........................] 0/200 pages"
+    assert progress_bar(50, 200, 10.0) == "[######..................] 50/200 pages, about 30 s left"
+    assert progress_bar(200, 200, 99.0).startswith("[########################] 200/200")
+    wh = str(tmp_path / "wh")
+    with serve_site() as site:
+        assert main(["backfill", "--cycles", "2014,2015,2016,2017", "--no-prefect", "--warehouse", wh,
+                     "--base-url", site.url, "--delay", "0"]) == 0
+    err = capsys.readouterr().err  # not a terminal here: a line every 50 pages
+    assert "50/" in err and "pages fetched" in err
+    assert main(["replay", "--warehouse", wh]) == 0
+    assert "pages replayed" in capsys.readouterr().err

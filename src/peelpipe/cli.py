@@ -95,17 +95,17 @@ def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[
     if getattr(args, "no_prefect", False):
         deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
         return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
-                                     progress=progress_printer(args.quiet), deliver=deliver)
+                                     progress=progress_printer(args.quiet or args.json), deliver=deliver)
     else:
         prefect_environment(catalogue.settings.prefect_home)
         from flows.peel import backfill_flow, refresh_flow
 
         overrides = _settings_overrides(args)
         if mode == "run":
-            result = refresh_flow(settings=overrides, progress=not args.quiet)
+            result = refresh_flow(settings=overrides, progress=not (args.quiet or args.json))
         else:
             result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides,
-                                   progress=not args.quiet)
+                                   progress=not (args.quiet or args.json))
         return result["summary"]
 
 
@@ -114,13 +114,19 @@ def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> No
     from peelpipe.report import run_summary_text
 
     if args.json:
-        print(json.dumps({"run_id": summary.run_id, "snapshot_id": summary.snapshot_id, "stats": summary.stats,
-                          "changes": len(summary.changes), "issues": len(summary.issues), "tables": summary.tables,
-                          "skipped_cycles": summary.skipped_cycles, "alerts": summary.alerts}))
+        print(json.dumps(summary_json(summary)))
     elif not args.quiet:
         warehouse = open_warehouse(catalogue)
         print(run_summary_text(summary, catalogue, warehouse.read_table("judgements"),
                                warehouse.read_table("assessments")))
+
+
+def summary_json(summary: Any) -> dict[str, Any]:
+    """A run summary as the JSON object --json prints."""
+    return {"run_id": summary.run_id, "mode": summary.mode, "snapshot_id": summary.snapshot_id,
+            "warehouse": summary.warehouse, "stats": summary.stats, "changes": len(summary.changes),
+            "issues": len(summary.issues), "tables": summary.tables, "skipped_cycles": summary.skipped_cycles,
+            "alerts": summary.alerts}
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -147,7 +153,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["warehouse"] = str(Path(overrides["warehouse"]).resolve())
     from flows.peel import refresh_flow
 
-    schedule.serve(refresh_flow, args.cron, args.timezone, overrides, announce=not args.quiet)
+    if args.json:
+        print(json.dumps({"deployment": schedule.DEPLOYMENT, "cron": args.cron, "timezone": args.timezone,
+                          "settings": overrides}), flush=True)
+    schedule.serve(refresh_flow, args.cron, args.timezone, overrides, announce=not (args.quiet or args.json))
     return 0
 
 
@@ -172,7 +181,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if args.type:
         changes = [c for c in changes if c["change_type"] in args.type.split(",")]
     changes.sort(key=lambda c: (c["detected_at"], c["force_id"], c.get("area_id") or ""))
-    if args.format == "json":
+    if args.format == "json" or args.json:
         print(json.dumps(changes, default=_json_default, indent=1))
     elif args.format == "markdown":
         print(render_markdown(changes), end="")
@@ -226,6 +235,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
         relation = con.sql(args.query)
         if relation is None:
             return 0
+        if args.json:
+            args.format = "json"
         if args.format == "table":
             relation.show(max_width=200, max_rows=args.limit)
         elif args.format == "csv":
@@ -248,21 +259,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if warehouse.manifest() is None:
         raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
     written = export(warehouse, args.format, Path(args.out) if args.out else None)
-    if not args.quiet:
+    if args.json:
+        print(json.dumps({"format": args.format, "written": str(written),
+                          "snapshot_id": warehouse.manifest()["snapshot_id"]}))
+    elif not args.quiet:
         print(written)
     return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from peelpipe.pipeline import open_warehouse, replay
-    from peelpipe.report import run_summary_text
+    from peelpipe.pipeline import replay
+    from peelpipe.report import progress_printer
 
     catalogue = _catalogue(args)
-    summary = replay(catalogue)
-    if not args.quiet:
-        warehouse = open_warehouse(catalogue)
-        print(run_summary_text(summary, catalogue, warehouse.read_table("judgements"),
-                               warehouse.read_table("assessments")))
+    summary = replay(catalogue, progress=progress_printer(args.quiet or args.json, verb="replayed"))
+    _print_summary(catalogue, summary, args)
     return 0
 
 
@@ -286,8 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--warehouse", metavar="DIR", help="warehouse directory (default: from config, 'warehouse')")
         p.add_argument("--base-url", metavar="URL", help="site to read (default: the live HMICFRS site)")
-        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
-        p.set_defaults(func=func, json=False)
+        p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors (no progress)")
+        p.add_argument("--json", action="store_true", help="print the result as JSON on stdout, for scripts (no progress)")
+        p.set_defaults(func=func)
         return p
 
     for name, text, func in (("backfill", "Fetch, parse and publish a scope of cycles and forces.", cmd_backfill),
@@ -299,7 +311,6 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--alerts", action="store_true", help="deliver alerts for the changes found (off for backfills)")
         p.add_argument("--delay", type=float, help="seconds between requests (default: from config, 2.0)")
         p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
-        p.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     p = command("serve", "Serve the refresh flow on a cron schedule as the Prefect deployment "
                 "peel-refresh/peel-refresh (needs a Prefect server and PREFECT_API_URL).", cmd_serve)
@@ -309,16 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only changes detected on or after DATE (YYYY-MM-DD)")
     p.add_argument("--force", metavar="ID", help="only this force")
     p.add_argument("--type", metavar="TYPES", help="only these change types, comma-separated")
-    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    p = command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table", help="--json is --format json")
+    command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
     command("replay", "Rebuild the warehouse from the raw page archive, with no network.", cmd_replay)
     p = command("export", "Write the current tables as CSV files, one XLSX workbook or one JSON file.", cmd_export)
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="xlsx")
     p.add_argument("--out", metavar="DIR", help="folder to write into (default: <warehouse>/exports)")
     p = command("sql", "Run a SQL query against the warehouse's DuckDB views (warehouse/peel.duckdb).", cmd_sql)
     p.add_argument("query", help="the SQL query")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="--json is --format json")
     p.add_argument("--limit", type=int, default=100, help="rows shown in table format (default 100)")
     p = command("demo", "Serve the bundled sample site on loopback and run the real pipeline against it.", cmd_demo)
     p.add_argument("--delay", type=float, default=0.0, help="seconds between requests to the local site (default 0)")
@@ -334,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except PeelpipeError as exc:
         print(f"peelpipe: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk full, a folder without permission: say which file and why
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"peelpipe: error: {exc.strerror or exc}{where}; check the path, free space and permissions",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("peelpipe: interrupted; the previous snapshot is still current", file=sys.stderr)

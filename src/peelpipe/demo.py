@@ -8,6 +8,7 @@ find nothing new, and prints what the warehouse holds and how to read it.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -25,10 +26,11 @@ def run_demo(args: argparse.Namespace) -> int:
     from peelpipe.samplesite import UPDATES_ROOT, serve_site
 
     started = time.monotonic()
-    say = (lambda *a, **k: None) if args.quiet else print  # noqa: E731
+    quiet = args.quiet or args.json
+    say = (lambda *a, **k: None) if quiet else print  # noqa: E731
     with serve_site() as site:
         say(f"Sample site (real published grades, peelpipe's own wording) serving on {site.url}", flush=True)
-        common = {"warehouse": args.warehouse, "base_url": site.url, "delay": args.delay, "quiet": args.quiet,
+        common = {"warehouse": args.warehouse, "base_url": site.url, "delay": args.delay, "quiet": quiet,
                   "no_prefect": args.no_prefect, "json": False}
         backfill = SimpleNamespace(**common, cycles="all", forces="all", alerts=False)
         how = "directly" if args.no_prefect else "through the Prefect backfill flow"
@@ -69,13 +71,21 @@ def run_demo(args: argparse.Namespace) -> int:
     for change in sorted(moves, key=lambda c: (c["force_id"] != "staffordshire", c["force_id"], c["to_cycle_id"]))[:5]:
         say(f"  - {change['summary']}")
     root = warehouse.root.resolve()
+    if args.json:
+        print(json.dumps({"warehouse": str(root), "report": str(root / "report.html"),
+                          "duckdb": str(root / "peel.duckdb"),
+                          "runs": [cli.summary_json(r) for r in (summary, second, third)],
+                          "seconds": round(time.monotonic() - started, 1)}))
+        return 0
     python = sys.executable
     command = Path(sys.executable).with_name("peelpipe")
     say(f"""
 Warehouse: {root}
+  Report page (open it in a browser, no network needed): {root / "report.html"}
   CURRENT is the manifest of the current snapshot; current/ links to it. Read it with:
     {python} -c "import duckdb; print(duckdb.sql(\\"SELECT force_id, cycle_id, area_id, grade FROM '{root}/current/judgements.parquet' WHERE force_id='staffordshire' AND level='pillar'\\"))"
     {python} -c "import json, pandas as pd; m = json.load(open('{root}/CURRENT')); print(pd.read_parquet('{root}/' + m['tables']['judgements']['path']))"
+    {command} sql --warehouse {root} "SELECT * FROM current_grades WHERE force_id = 'staffordshire'"
   More: {command} status --warehouse {root}
         {command} changes --warehouse {root} --format markdown
 Demo finished in {time.monotonic() - started:.1f} s.""")

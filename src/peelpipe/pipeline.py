@@ -21,6 +21,7 @@ from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.urls import page_ref
 from peelpipe.warehouse import Warehouse
+from peelpipe.warehouse.report_page import write_report_page
 from peelpipe.warehouse.views import write_views
 
 Progress = Callable[[int, int, PageRef, str], None]
@@ -212,16 +213,23 @@ def build_and_publish(catalogue: Catalogue, warehouse: Warehouse, outcomes: list
     tables = build_tables(previous, outcomes, catalogue, run, now)
     alert_counts = deliver(tables, run) if deliver else {}
     manifest = warehouse.publish(tables, run.run_id)
-    write_views(warehouse.root, manifest)
-    if catalogue.settings.feed:
-        from peelpipe.alerts import write_feed
-
-        write_feed(warehouse.root / "changes.atom", tables["changes"])
+    write_readers(catalogue, warehouse, tables, manifest)
     return RunSummary(run_id=run.run_id, mode=run.mode, snapshot_id=manifest["snapshot_id"],
                       warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
                       changes=[c for c in tables["changes"] if c["run_id"] == run.run_id],
                       issues=[i for i in tables["parse_issues"] if i["seen_at"] == now],
                       tables={k: v["rows"] for k, v in manifest["tables"].items()}, alerts=alert_counts)
+
+
+def write_readers(catalogue: Catalogue, warehouse: Warehouse, tables: dict[str, list[dict[str, Any]]],
+                  manifest: dict[str, Any]) -> None:
+    """What readers open beside the snapshot just published: peel.duckdb, report.html, the Atom feed."""
+    write_views(warehouse.root, manifest)
+    write_report_page(warehouse.root, tables, manifest, list(catalogue.areas))
+    if catalogue.settings.feed:
+        from peelpipe.alerts import write_feed
+
+        write_feed(warehouse.root / "changes.atom", tables["changes"])
 
 
 def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], *, mode: str = "backfill",
@@ -308,7 +316,8 @@ def alert_run_failed(catalogue: Catalogue, mode: str, error: BaseException) -> i
                           "the previous snapshot.")
 
 
-def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef]) -> list[PageOutcome]:
+def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef],
+                    progress: Progress | None = None) -> list[PageOutcome]:
     """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
     (its stored body, or a 404 for a page the site had withdrawn)."""
     from urllib.parse import urlsplit
@@ -325,26 +334,29 @@ def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageR
         elif entry.get("outcome") in (FETCHED, NOT_MODIFIED):
             gone.discard(path)
     outcomes = []
-    for ref in refs:
+    known = [ref for ref in refs if ref.path.rstrip("/") + "/" in gone | bodies.keys()]
+    for number, ref in enumerate(known, 1):
         key = ref.path.rstrip("/") + "/"
         now = datetime.now(timezone.utc)
         if key in gone:
             outcomes.append(PageOutcome(ref, FetchResult(url=ref.fetch_url, outcome=NOT_FOUND, status=404,
                                                          fetched_at=now)))
-        elif key in bodies:
+        else:
             result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=bodies[key], fetched_at=now)
             outcomes.append(PageOutcome(ref, result, parse_page(archive.get(bodies[key]), ref, catalogue)))
+        if progress:
+            progress(number, len(known), ref, outcomes[-1].fetch.outcome)
     return outcomes
 
 
-def replay(catalogue: Catalogue) -> RunSummary:
+def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary:
     """Rebuild judgements, findings and issues from the raw archive with no network; history is kept."""
     warehouse = open_warehouse(catalogue)
     cycles, skipped = parseable_cycles(catalogue, list(catalogue.cycles))
     refs = plan_pages(catalogue, cycles, list(catalogue.forces))
     run = new_run("replay", "raw archive", announce=False)
     with warehouse.lock("peelpipe replay"):
-        outcomes = replay_outcomes(catalogue, warehouse, refs)
+        outcomes = replay_outcomes(catalogue, warehouse, refs, progress)
         run.stats = outcome_stats(outcomes, {})
         current = warehouse.read_all()
         now = datetime.now(timezone.utc)
@@ -353,7 +365,7 @@ def replay(catalogue: Catalogue) -> RunSummary:
         tables["changes"] = current["changes"]
         tables["runs"][-1]["changes"] = 0
         manifest = warehouse.publish(tables, run.run_id)
-        write_views(warehouse.root, manifest)
+        write_readers(catalogue, warehouse, tables, manifest)
     return RunSummary(run_id=run.run_id, mode="replay", snapshot_id=manifest["snapshot_id"],
                       warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
                       tables={k: v["rows"] for k, v in manifest["tables"].items()}, skipped_cycles=skipped)

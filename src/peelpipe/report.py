@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -103,17 +104,29 @@ def changes_table(changes: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def progress_printer(quiet: bool) -> Callable[[int, int, Any, str], None] | None:
-    """A progress callback for long runs: a live line on a terminal, a line per 50 pages otherwise."""
+def progress_bar(number: int, total: int, elapsed: float, width: int = 24) -> str:
+    """A text progress bar with the count and, once it can be estimated, the time left."""
+    done = min(width, width * number // max(total, 1))
+    left = ""
+    if 0 < number < total and elapsed > 1:
+        seconds = elapsed / number * (total - number)
+        left = f", about {seconds:.0f} s left" if seconds < 90 else f", about {seconds / 60:.0f} min left"
+    return f"[{'#' * done}{'.' * (width - done)}] {number}/{total} pages{left}"
+
+
+def progress_printer(quiet: bool, verb: str = "fetched") -> Callable[[int, int, Any, str], None] | None:
+    """A progress callback for long runs: a live bar on a terminal, a line per 50 pages otherwise."""
     if quiet:
         return None
     tty = sys.stderr.isatty()
+    started = time.monotonic()
 
     def show(number: int, total: int, ref: Any, outcome: str) -> None:
         if tty:
-            line = f"  [{number}/{total}] {ref.cycle_id} {ref.force_id} {ref.kind} {ref.pillar or ''}: {outcome}"
-            print(f"\r{line:<90}", end="" if number < total else "\n", file=sys.stderr, flush=True)
+            bar = progress_bar(number, total, time.monotonic() - started)
+            line = f"  {bar}  {ref.cycle_id} {ref.force_id} {ref.kind} {ref.pillar or ''}: {outcome}"
+            print(f"\r{line[:110]:<110}", end="" if number < total else "\n", file=sys.stderr, flush=True)
         elif number % 50 == 0 or number == total:
-            print(f"  {ref.cycle_id}: {number}/{total} pages", file=sys.stderr, flush=True)
+            print(f"  {ref.cycle_id}: {number}/{total} pages {verb}", file=sys.stderr, flush=True)
 
     return show
