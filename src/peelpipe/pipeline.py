@@ -334,7 +334,8 @@ def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageR
         elif entry.get("outcome") in (FETCHED, NOT_MODIFIED):
             gone.discard(path)
     outcomes = []
-    known = [ref for ref in refs if ref.path.rstrip("/") + "/" in gone | bodies.keys()]
+    archived = gone | bodies.keys()
+    known = [ref for ref in refs if ref.path.rstrip("/") + "/" in archived]
     for number, ref in enumerate(known, 1):
         key = ref.path.rstrip("/") + "/"
         now = datetime.now(timezone.utc)
