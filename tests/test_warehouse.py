@@ -116,3 +116,22 @@ def test_data_dictionary_matches_the_schemas() -> None:
     for name, schema in TABLES.items():
         assert f"## {name}" in committed
         assert all(field.metadata and field.metadata.get(b"description") for field in schema), name
+
+
+def test_every_code_the_pipeline_writes_is_in_the_dictionary() -> None:
+    """Change types and parse issue reasons written anywhere in the code are listed (and explained)."""
+    import re
+
+    from conftest import ROOT
+    from peelpipe.vocabulary import CHANGE_TYPES, ISSUE_REASONS
+
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "peelpipe").rglob("*.py"))
+    reasons = set(re.findall(r'(?:ParseIssue|unreadable)\(\s*(?:parsed,\s*)?"([a-z_]+)"', source))
+    reasons |= set(re.findall(r'reason = "([a-z_]+)"', source)) | set(re.findall(r'"reason": "([a-z_]+)"', source))
+    reasons |= set(re.findall(r'"(fetch_failed|robots_disallowed)"', source))
+    assert reasons and reasons <= set(ISSUE_REASONS), reasons - set(ISSUE_REASONS)
+    detector = (ROOT / "src" / "peelpipe" / "transform" / "changes.py").read_text()
+    kinds = set(re.findall(r'add\("([a-z_]+)"', detector)) | set(re.findall(r'"change_type": "([a-z_]+)"', detector))
+    kinds |= {k for pair in re.findall(r'kind(?:, comparable)? = "([a-z_]+)"(?: if .* else "([a-z_]+)")?', detector)
+              for k in pair if k}
+    assert kinds and kinds <= set(CHANGE_TYPES), kinds - set(CHANGE_TYPES)

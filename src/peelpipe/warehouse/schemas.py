@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from peelpipe.config import PAGE_KINDS
+from peelpipe.grades import ALL_GRADES, GRADE_STATUSES
+from peelpipe.vocabulary import CHANGE_TYPES, ISSUE_REASONS, PAGE_STATUSES
+
 SCHEMA_VERSION = "1.0"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -20,6 +24,16 @@ def with_table_metadata(name: str, schema: pa.Schema) -> pa.Schema:
 
 def _f(name: str, kind: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
     return pa.field(name, kind, nullable=nullable, metadata={"description": doc})
+
+
+def field_allowed(table: str, column: str) -> tuple[str, ...]:
+    """The closed set of values a column takes, where it has one (else empty)."""
+    return ALLOWED.get(f"{table}.{column}", ALLOWED.get(f"*.{column}", ()))
+
+
+def field_example(table: str, column: str) -> str:
+    """An example value of a column, as text."""
+    return EXAMPLES.get(f"{table}.{column}", EXAMPLES.get(f"*.{column}", ""))
 
 
 TABLES: dict[str, pa.Schema] = {
@@ -186,4 +200,73 @@ KEYS: dict[str, tuple[str, ...]] = {
     "pages": ("source_url",),
     "parse_issues": ("source_url", "reason", "area_id"),
     "runs": ("run_id",),
+}
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "*.grade": ALL_GRADES,
+    "*.grade_status": GRADE_STATUSES,
+    "*.level": ("pillar", "question", "area"),
+    "*.page_kind": PAGE_KINDS,
+    "judgements.grade_source": ("label", "prose", "headline", "config", "carried_over"),
+    "observations.grade_source": ("label", "prose", "headline", "config", "carried_over"),
+    "forces.country": ("England", "Wales"),
+    "cycles.family": ("pillar", "area"),
+    "cycles.status": ("closed", "open", "upcoming"),
+    "assessments.status": ("complete", "in_progress", "partial"),
+    "assessments.tranche": ("one", "two", "three"),
+    "findings.kind": ("area_for_improvement", "cause_of_concern", "recommendation", "innovative_practice"),
+    "changes.change_type": tuple(CHANGE_TYPES),
+    "alerts.status": ("sent", "failed"),
+    "parse_issues.severity": ("error", "warning"),
+    "parse_issues.reason": tuple(ISSUE_REASONS),
+    "pages.status": tuple(PAGE_STATUSES),
+    "runs.mode": ("backfill", "run", "replay"),
+    "runs.outcome": ("completed", "completed_with_issues"),
+}
+
+_URL = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2017/staffordshire/effectiveness/"
+_SHA = "3f1c9e0b5d…(64 hex characters)"
+EXAMPLES: dict[str, str] = {
+    "*.force_id": "staffordshire", "*.cycle_id": "2017", "*.area_id": "effectiveness.preventing-crime",
+    "*.area_label": "How effective is the force at preventing crime, tackling anti-social behaviour and keeping "
+                    "people safe?",
+    "*.level": "question", "*.grade": "good", "*.grade_rank": "1", "*.grade_status": "graded",
+    "*.grade_source": "prose", "*.source_url": _URL, "*.content_sha256": _SHA,
+    "*.parser_version": "pillar/1", "*.first_seen_at": "2026-11-27 06:00:12+00:00",
+    "*.last_seen_at": "2026-11-27 06:00:12+00:00", "*.last_updated": "2018-03-22", "*.mapped": "true",
+    "*.page_kind": "pillar", "*.run_id": "20261127T060000Z-3fa2c1",
+    "forces.name": "Staffordshire Police", "forces.country": "England", "forces.region": "West Midlands",
+    "forces.aliases": "hampshire-and-isle-of-wight",
+    "cycles.label": "PEEL 2017", "cycles.family": "pillar", "cycles.scale_size": "4",
+    "cycles.scale": "outstanding,good,requires_improvement,inadequate", "cycles.previous_cycle_id": "2016",
+    "cycles.comparable_with_previous": "true", "cycles.status": "closed",
+    "assessments.source_url": "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2017/staffordshire/",
+    "assessments.published_on": "2018-03-22", "assessments.status": "complete", "assessments.pages_found": "4",
+    "assessments.pages_expected": "4", "assessments.graded": "11", "assessments.tranche": "two",
+    "judgements.observations": "2", "judgements.conflict": "false",
+    "judgements.conflict_detail": "landing page: good; pillar page: requires improvement",
+    "observations.carried_over": "false",
+    "observations.evidence": "Staffordshire Police is good at preventing crime and tackling anti-social behaviour.",
+    "findings.finding_id": "5b0e2f7d9c1a4e6b8d20", "findings.kind": "area_for_improvement",
+    "findings.text": "The force should improve how it records the outcome of investigations.",
+    "changes.change_id": "a41f0c2e9b7d3e5f1a60", "changes.change_type": "upgrade", "changes.area_id": "effectiveness",
+    "changes.from_cycle_id": "2016", "changes.to_cycle_id": "2017", "changes.from_grade": "requires_improvement",
+    "changes.to_grade": "good", "changes.comparable": "true", "changes.detected_at": "2026-11-27 06:00:12+00:00",
+    "changes.announce": "true",
+    "changes.summary": "Staffordshire Police, overall effectiveness: upgrade from requires improvement (PEEL 2016) "
+                       "to good (PEEL 2017)",
+    "alerts.change_id": "a41f0c2e9b7d3e5f1a60", "alerts.channel": "json://alerts.example.org/… #9c2e",
+    "alerts.status": "sent", "alerts.sent_at": "2026-11-27 06:00:14+00:00",
+    "alerts.error": "HTTP 503 from the alert endpoint",
+    "parse_issues.severity": "error", "parse_issues.reason": "unknown_grade",
+    "parse_issues.detail": "grade label 'Satisfactory' is not a known grade word",
+    "parse_issues.seen_at": "2026-11-27 06:00:12+00:00",
+    "pages.pillar": "effectiveness", "pages.status": "parsed", "pages.http_status": "200",
+    "pages.title": "PEEL: Police effectiveness 2017 – Staffordshire Police", "pages.fetched_at": "2026-11-27 06:00:12+00:00",
+    "pages.changed_at": "2026-11-01 06:00:09+00:00", "pages.facts": '{"tranche": "two"}',
+    "runs.mode": "run", "runs.started_at": "2026-11-27 06:00:00+00:00", "runs.finished_at": "2026-11-27 06:00:41+00:00",
+    "runs.scope": "all cycles; all forces", "runs.requests": "121", "runs.not_modified": "16",
+    "runs.bytes_downloaded": "28672", "runs.pages_parsed": "0", "runs.pages_reused": "16",
+    "runs.pages_unreadable": "0", "runs.pages_failed": "0", "runs.pages_over_budget": "0", "runs.changes": "0",
+    "runs.families_failing": "2023-25/report", "runs.outcome": "completed",
 }
