@@ -74,7 +74,7 @@ def test_failure_mid_publish_leaves_the_previous_snapshot_current(tmp_path: Path
         return real(table, where, **kw)
 
     monkeypatch.setattr(pq, "write_table", failing)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(WarehouseError, match=f"No space left on device .*snapshot {before['snapshot_id']} stays current"):
         wh.publish(forces_only(3), "run-2")
     assert wh.manifest() == before
     assert len(wh.read_table("forces")) == 1

@@ -130,10 +130,15 @@ class Warehouse:
             }
             write_atomic(self.root / "CURRENT", json.dumps(manifest, indent=2, default=str).encode())
             self._point_current_link(snapshot_id)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if not (self.manifest() or {}).get("snapshot_id") == snapshot_id:
                 shutil.rmtree(final, ignore_errors=True)
+            if isinstance(exc, OSError):  # disk full, permissions: say which file, and that nothing was lost
+                kept = f"snapshot {previous['snapshot_id']} stays current" if previous else "nothing was published"
+                raise WarehouseError(f"could not write the new snapshot: {exc.strerror or exc} "
+                                     f"({exc.filename or self.root}); {kept}. Free space or fix permissions "
+                                     f"and run again.") from exc
             raise
         self._prune(snapshot_id)
         return manifest
