@@ -422,3 +422,24 @@ def test_archive_validators_use_latest_stored_body(archive):
     assert archive.validators()["http://h/a"] == {"etag": '"old"', "last_modified": None, "sha256": old,
                                                   "final_url": None}
     assert archive.latest_bodies() == {"http://h/a": old}
+
+
+def test_archive_batch_syncs_each_file_once_at_the_end(archive, monkeypatch) -> None:
+    import os as os_module
+
+    synced: list[int] = []
+    real_fsync = os_module.fsync
+    monkeypatch.setattr(os_module, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    bodies = [f"<html>synthetic page {i}</html>".encode() for i in range(30)]
+    with archive.batch():
+        shas = [archive.put(body) for body in bodies]
+        for sha in shas:
+            archive.log(FetchResult(url=f"https://example.test/{sha}", outcome=FETCHED, status=200, sha256=sha))
+        assert synced == []  # nothing waits on the disk page by page
+    folders = {sha[:2] for sha in shas}
+    # each object, each object folder, the log, the archive root and its objects folder: once each at most
+    assert 30 + len(folders) + 1 <= len(synced) <= 30 + len(folders) + 3
+    assert [archive.get(sha) for sha in shas] == bodies and len(list(archive.entries())) == 30
+    synced.clear()
+    archive.put(b"<html>one more, outside a batch</html>")
+    assert len(synced) == 2  # the object and its folder, at once

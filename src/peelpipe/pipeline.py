@@ -131,14 +131,15 @@ def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Wareho
     outcomes: list[PageOutcome] = []
     skipped = 0
     try:
-        for number, ref in enumerate(refs, start=1):
-            if fetcher.budget.left() == 0:
-                skipped = len(refs) - number + 1
-                break
-            result = fetcher.fetch(ref.fetch_url)
-            outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
-            if progress:
-                progress(number, len(refs), ref, result.outcome)
+        with fetcher.archive.batch():  # fsync once per file at the end, not three times per page
+            for number, ref in enumerate(refs, start=1):
+                if fetcher.budget.left() == 0:
+                    skipped = len(refs) - number + 1
+                    break
+                result = fetcher.fetch(ref.fetch_url)
+                outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
+                if progress:
+                    progress(number, len(refs), ref, result.outcome)
     finally:
         stats = fetcher.stats
         if own:

@@ -97,6 +97,9 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
             row["changed_at"] = now
         row["content_sha256"] = fetch.sha256
         if outcome.reused:
+            # Read again (unchanged): a fetch failure recorded by an earlier run is over.
+            issues[url] = [r for r in previous_issues.get(url, [])
+                           if r["reason"] not in ("fetch_failed", "robots_disallowed")]
             for obs in observations.get(url, {}).values():
                 obs["last_seen_at"] = now
             continue
@@ -263,11 +266,14 @@ def build_assessments(pages: dict[str, dict[str, Any]], judgements: Rows, catalo
     for row in pages.values():
         if row["status"] in ("parsed", "unreadable"):
             by_key.setdefault((row["force_id"], row["cycle_id"]), []).append(row)
+    judged: dict[tuple[str, str], Rows] = {}
+    for j in judgements:
+        judged.setdefault((j["force_id"], j["cycle_id"]), []).append(j)
     rows: Rows = []
     for (force, cycle), found in sorted(by_key.items()):
         spec = catalogue.cycles.get(cycle)
         landing = next((p for p in found if p["page_kind"] in ("landing", "report")), None)
-        mine = [j for j in judgements if j["force_id"] == force and j["cycle_id"] == cycle]
+        mine = judged.get((force, cycle), [])
         pillars = [j for j in mine if j["level"] in ("pillar", "area") and catalogue.expected_status(
             j["area_id"], cycle) == GRADED]
         if any(j["grade_status"] == PENDING for j in pillars):

@@ -36,11 +36,13 @@ def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: 
     after = {(r["force_id"], r["cycle_id"], r["area_id"]): r for r in current}
     assessed_before = {(f, c) for f, c, _ in before}
     found: list[dict[str, Any]] = []
+    seen = set(known_ids)
 
     def add(kind: str, cid: str, force: str, area: str | None, from_cycle: str | None, to_cycle: str,
             from_grade: str | None, to_grade: str | None, comparable: bool, url: str | None) -> None:
-        if cid in known_ids or any(c["change_id"] == cid for c in found):
+        if cid in seen:
             return
+        seen.add(cid)
         found.append({"change_id": cid, "change_type": kind, "force_id": force, "area_id": area,
                       "from_cycle_id": from_cycle, "to_cycle_id": to_cycle, "from_grade": from_grade,
                       "to_grade": to_grade, "comparable": comparable, "detected_at": now, "source_url": url,
