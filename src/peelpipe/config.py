@@ -13,7 +13,7 @@ from typing import Any
 from peelpipe.errors import ConfigError
 from peelpipe.grades import normalise_phrase
 from peelpipe.settings import (SEVERITIES, AlertChannel, Settings, as_tuple, default_config_dir, load_settings,  # noqa: F401
-                               read_toml, redact_url)
+                               read_toml, redact_url, site_path_problem)
 
 FAMILIES = ("pillar", "area")
 CANONICAL_BASE = "https://hmicfrs.justiceinspectorates.gov.uk"  # source_url of every page, whatever mirror served it
@@ -101,6 +101,7 @@ class Catalogue:
     cycles: dict[str, Cycle]
     areas: dict[str, Area]
     settings: Settings = field(default_factory=Settings)
+    _areas_for: dict[tuple[str, str | None], list[Area]] = field(default_factory=dict, repr=False, compare=False)
 
     def force_for_slug(self, slug: str) -> Force | None:
         """The force a URL slug belongs to: its id, an alias, or a Welsh copy's slug."""
@@ -135,8 +136,11 @@ class Catalogue:
 
     def areas_for(self, cycle_id: str, pillar: str | None = None) -> list[Area]:
         """Areas assessed in a cycle, optionally only those on one pillar's page."""
-        return [a for a in self.areas.values()
-                if a.applies_to(cycle_id) and (pillar is None or a.pillar == pillar)]
+        key = (cycle_id, pillar)
+        if key not in self._areas_for:
+            self._areas_for[key] = [a for a in self.areas.values()
+                                    if a.applies_to(cycle_id) and (pillar is None or a.pillar == pillar)]
+        return self._areas_for[key]
 
     def match_area(self, label: str, cycle_id: str, pillar: str | None = None) -> Area | None:
         """The area a printed label means in this cycle (and pillar), or None when unmapped."""
@@ -176,7 +180,7 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
             raise ConfigError(f"forces.toml: a force lacks {exc}") from None
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", force.id):
             raise ConfigError(f"forces.toml: force id {force.id!r} must be a lower-case slug")
-        for slug in (*force.aliases, *force.welsh_slugs):
+        for slug in (*force.aliases, *force.welsh_slugs, *filter(None, [force.report_slug])):
             if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
                 raise ConfigError(f"forces.toml: slug {slug!r} of {force.id} must be a lower-case slug")
         forces[force.id] = force
@@ -190,10 +194,16 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
             raise ConfigError(f"cycles.toml: cycle {cid}: family must be one of {FAMILIES}")
         if row.get("scale") not in scales:
             raise ConfigError(f"cycles.toml: cycle {cid}: unknown scale {row.get('scale')!r}")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(row.get("segment", ""))):
+            raise ConfigError(f"cycles.toml: cycle {cid}: segment {row.get('segment')!r} must be a lower-case slug")
         pages = []
         for page in row.get("pages", []):
-            if page.get("kind") not in PAGE_KINDS or not str(page.get("path", "")).startswith("/"):
-                raise ConfigError(f"cycles.toml: cycle {cid}: bad page {page!r}")
+            path = str(page.get("path", ""))
+            problem = site_path_problem(path) or (None if set(re.findall(r"{([^}]*)}", path)) <= {"slug", "segment"}
+                                                   else "may use only the placeholders {slug} and {segment}")
+            if page.get("kind") not in PAGE_KINDS or problem:
+                raise ConfigError(f"cycles.toml: cycle {cid}: bad page {page!r}"
+                                  + (f": its path {problem}" if problem else ""))
             pages.append(PageTemplate(kind=page["kind"], path=page["path"], pillar=page.get("pillar")))
         cycles[cid] = Cycle(id=cid, label=row["label"], family=row["family"], scale=scales[row["scale"]],
                             segment=row["segment"], previous=row.get("previous") or None,

@@ -199,10 +199,36 @@ def load_settings(config_dir: Path | None = None, overrides: dict[str, Any] | No
     return settings
 
 
+_HOST = re.compile(r"(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?",
+                   re.IGNORECASE)
+
+
+def site_path_problem(path: str) -> str | None:
+    """Why a configured path on the site (an index page, a page template) could lead off the site's
+    paths, or None: it must be a plain absolute path, no scheme or host, no '..', no percent-encoding."""
+    if not path.startswith("/") or path.startswith("//") or "://" in path:
+        return "must be a path on the site starting with one '/' (no scheme or host)"
+    if "%" in path or "\\" in path or any(ord(c) <= 32 or ord(c) == 127 for c in path):
+        return "must be a plain path (no percent-encoding, backslash, space or control character)"
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "must not contain '.' or '..' segments"
+    return None
+
+
 def _validate_settings(settings: Settings) -> None:
     parts = urlsplit(settings.base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"base URL must be http(s)://host[:port], got {settings.base_url!r}")
+    if parts.path and site_path_problem(parts.path):
+        raise ConfigError(f"base URL path {parts.path!r} {site_path_problem(parts.path)}")
+    for host in settings.allowed_hosts:
+        if not _HOST.fullmatch(host):
+            raise ConfigError(f"allowed_hosts: {host!r} must be a bare host name like www.example.org[:port] "
+                              "(no scheme, path or user)")
+    for path in settings.index_pages:
+        problem = site_path_problem(path)
+        if problem:
+            raise ConfigError(f"index_pages: {path!r} {problem}")
     if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
     if settings.refresh_closed_days < 1:
