@@ -33,8 +33,10 @@ browser:
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest -q
 
+# make bench: full-size synthetic site, about 5 minutes. Options: make bench BENCH_ARGS="--quick" (one run of
+# each, about 2 minutes), BENCH_ARGS="--repeat 5", "--parse-only", "--keep DIR"; see bench/run.py --help.
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .prefect-home .pytest_cache

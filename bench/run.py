@@ -1,13 +1,18 @@
-"""peelpipe benchmarks: `make bench`. Ratios against a baseline measured in the same run.
+"""peelpipe benchmarks: `make bench` (options: `make bench BENCH_ARGS="--quick"`, `--repeat 5`, ...).
 
-Timings on a shared 2-core machine are noisy, so each measurement is repeated (medians, with min
-and max) and compared with its baseline interleaved in the same process:
+Builds a full-size SYNTHETIC site (every force x every cycle, every page family, random grades
+from a seeded RNG, each page marked as synthetic; bench/synthetic.py) in a temp dir, serves it on
+loopback, and measures, each as a median of repeated runs (min, max) against a baseline run in the
+same process, interleaved:
   1. parse throughput: peelpipe's parsers vs the same extraction with BeautifulSoup (html.parser),
-     on every page of the bundled sample site;
-  2. backfill of the sample site over loopback HTTP: the Prefect flow vs the library alone (the
-     ratio is Prefect's overhead), wall time and peak memory of each process;
-  3. a scheduled run against the unchanged site: requests, 304 share, bytes vs the backfill;
-  4. DuckDB answering "every force's latest grade per area" from the published snapshot.
+     on every synthetic page (and the bundled sample site's pages); both must read the same grades,
+     and peelpipe must read exactly the grades the pages were generated with;
+  2. full backfill over loopback HTTP with no politeness delay: the Prefect flow vs the library
+     alone (--no-prefect): wall time, peak memory, where the Prefect run's time goes;
+  3. the scheduled run after it against the unchanged site: time, requests, 304 share, bytes;
+  4. what the warehouse holds vs the generated grades, and DuckDB answering "every force's latest
+     grade per area" from the published snapshot (peel.duckdb's current_grades view).
+Results: a table with the targets (met/missed), and JSON in bench/results/.
 """
 
 from __future__ import annotations
@@ -15,168 +20,103 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from reference_bs4 import bs_blocks  # noqa: E402
+import summary  # noqa: E402
+from parsebench import bench_parse, site_pages  # noqa: E402
+from runs import bench_duckdb, bench_runs, read_back  # noqa: E402
+from synthetic import SEED, family_counts, generate  # noqa: E402
 
 from peelpipe.config import load  # noqa: E402
-from peelpipe.parse import common, parse_page  # noqa: E402
-from peelpipe.pipeline import plan_pages  # noqa: E402
 from peelpipe.samplesite import SITE_ROOT, serve_site  # noqa: E402
 
-
-def stats(values: list[float]) -> str:
-    return f"median {statistics.median(values):.3f} (min {min(values):.3f}, max {max(values):.3f})"
+PREFECT_HOME = ROOT / ".prefect-home" / "bench"
 
 
-def sample_pages(catalogue):
-    refs = plan_pages(catalogue, list(catalogue.cycles), list(catalogue.forces))
-    pages = []
-    for ref in refs:
-        path = SITE_ROOT / ref.path.strip("/") / "index.html"
-        if path.exists():
-            pages.append((ref, path.read_bytes()))
-    return pages
+def log(text: str) -> None:
+    print(text, flush=True)
 
 
-def parse_all(pages, catalogue):
-    return [parse_page(body, ref, catalogue) for ref, body in pages]
-
-
-def bench_parse(catalogue, repeat: int) -> dict:
-    pages = sample_pages(catalogue)
-    ours, ref_times = [], []
-    modules = (common,)
-    originals = [m.html_blocks for m in modules]
-    for _ in range(repeat):
-        started = time.perf_counter()
-        mine = parse_all(pages, catalogue)
-        ours.append(time.perf_counter() - started)
-        for m in modules:
-            m.html_blocks = bs_blocks
-        try:
-            started = time.perf_counter()
-            theirs = parse_all(pages, catalogue)
-            ref_times.append(time.perf_counter() - started)
-        finally:
-            for m, original in zip(modules, originals):
-                m.html_blocks = original
-    same = [[(o.area_id, o.grade) for o in a.observations] == [(o.area_id, o.grade) for o in b.observations]
-            for a, b in zip(mine, theirs)]
-    return {"pages": len(pages), "peelpipe_s": ours, "bs4_s": ref_times,
-            "pages_per_s": len(pages) / statistics.median(ours),
-            "bs4_pages_per_s": len(pages) / statistics.median(ref_times),
-            "ratio": statistics.median(ref_times) / statistics.median(ours),
-            "same_grades": sum(same)}
-
-
-def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, int, dict]:
-    """Wall seconds, peak RSS (MB) and --json summary of one peelpipe command in its own process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("peelpipe")), *args, "--json", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    out, err = proc.stdout.read(), proc.stderr.read()
-    if status != 0:
-        raise SystemExit(f"peelpipe {' '.join(args)} failed: {err.strip()[-500:]}")
-    return wall, usage.ru_maxrss // 1024, json.loads(out.strip().splitlines()[-1])
-
-
-def bench_runs(repeat: int) -> dict:
-    env = {**os.environ, "PREFECT_HOME": str(ROOT / ".prefect-home" / "bench")}
-    results: dict[str, list] = {"library": [], "prefect": [], "library_rss": [], "prefect_rss": [],
-                                "nochange_library": [], "nochange_prefect": []}
-    summaries = {}
-    with serve_site() as site, tempfile.TemporaryDirectory() as tmp:
-        common = ["--base-url", site.url, "--delay", "0"]
-        run_cli(["backfill", "--cycles", "2017", "--forces", "staffordshire", "--warehouse", f"{tmp}/warm", *common],
-                env)  # warms Prefect's database so every measured run starts alike
-        for i in range(repeat):
-            for mode in ("library", "prefect"):
-                wh = f"{tmp}/{mode}-{i}"
-                extra = ["--no-prefect"] if mode == "library" else []
-                wall, rss, summary = run_cli(["backfill", "--warehouse", wh, *common, *extra], env)
-                results[mode].append(wall)
-                results[f"{mode}_rss"].append(rss)
-                summaries[f"backfill_{mode}"] = summary
-                wall, _, summary = run_cli(["run", "--warehouse", wh, *common, *extra], env)
-                results[f"nochange_{mode}"].append(wall)
-                summaries[f"run_{mode}"] = summary
-        duck = bench_duckdb(Path(f"{tmp}/library-0"), repeat * 5)
-    full, again = summaries["backfill_library"]["stats"], summaries["run_library"]["stats"]
-    return {**results, "duckdb_s": duck, "backfill_stats": full, "nochange_stats": again,
-            "overhead_ratio": statistics.median(results["prefect"]) / statistics.median(results["library"])}
-
-
-LATEST_GRADES = """
-WITH ranked AS (
-  SELECT j.force_id, j.area_id, j.cycle_id, j.grade,
-         row_number() OVER (PARTITION BY j.force_id, j.area_id ORDER BY c.ord DESC) AS n
-  FROM read_parquet(getvariable('judgements')) j
-  JOIN (SELECT cycle_id, row_number() OVER () AS ord FROM read_parquet(getvariable('cycles'))) c USING (cycle_id)
-  WHERE j.grade_status = 'graded')
-SELECT force_id, area_id, cycle_id, grade FROM ranked WHERE n = 1
-"""
-
-
-def bench_duckdb(warehouse: Path, repeat: int) -> list[float]:
-    import duckdb
-
-    manifest = json.loads((warehouse / "CURRENT").read_text())
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        con = duckdb.connect()
-        for table in ("judgements", "cycles"):
-            con.execute(f"SET VARIABLE {table} = '{warehouse / manifest['tables'][table]['path']}'")
-        rows = con.sql(LATEST_GRADES).fetchall()
-        times.append(time.perf_counter() - started)
-        con.close()
-    assert rows
-    return times
-
-
-def main() -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--parse-only", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each backfill and no-change run (default 3)")
+    parser.add_argument("--parse-repeat", type=int, help="passes over the pages per parser (default: max(3, repeat))")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run of each, one parse pass, no sample-site parse (results to bench/results/quick.json)")
+    parser.add_argument("--parse-only", action="store_true", help="only the parse benchmark")
+    parser.add_argument("--no-sample", action="store_true", help="skip the parse benchmark on the bundled sample site")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed of the synthetic grades (default {SEED})")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="generate the site and warehouses in DIR and keep them (default: a temp dir, removed)")
+    parser.add_argument("--out", type=Path, help="JSON results file (default bench/results/latest.json)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat, args.no_sample = 1, True
+        args.parse_repeat = args.parse_repeat or 1
+    args.parse_repeat = args.parse_repeat or max(3, args.repeat)
+    args.out = args.out or ROOT / "bench" / "results" / ("quick.json" if args.quick else "latest.json")
+    return args
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Every measurement; the results as one dict."""
     catalogue = load()
-    report = {"parse": bench_parse(catalogue, max(args.repeat, 5))}
-    p = report["parse"]
-    print(f"parse      {p['pages']} sample pages: peelpipe {p['pages_per_s']:.0f} pages/s, BeautifulSoup reference "
-          f"{p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x faster "
-          f"(same grades on {p['same_grades']}/{p['pages']} pages)")
-    print(f"           peelpipe s: {stats(p['peelpipe_s'])}; reference s: {stats(p['bs4_s'])}")
-    if not args.parse_only:
-        r = bench_runs(args.repeat)
-        report["runs"] = r
-        full, again = r["backfill_stats"], r["nochange_stats"]
-        print(f"backfill   library {stats(r['library'])} s, peak {max(r['library_rss'])} MB")
-        print(f"           Prefect flow {stats(r['prefect'])} s, peak {max(r['prefect_rss'])} MB "
-              f"-> Prefect/library {r['overhead_ratio']:.2f}x")
-        print(f"           {full['requests']} requests, {full['bytes_downloaded'] / 1024:.0f} KiB, "
-              f"{full['pages_parsed']} pages parsed")
-        share = again["not_modified"] / max(1, again["requests"] - again["pages_not_found"])
-        print(f"no-change  library {stats(r['nochange_library'])} s; Prefect {stats(r['nochange_prefect'])} s")
-        print(f"           {again['requests']} requests, {again['not_modified']} answered 304 "
-              f"({share:.0%} of the requests for pages that exist), {again['bytes_downloaded'] / 1024:.0f} KiB "
-              f"({again['bytes_downloaded'] / max(1, full['bytes_downloaded']):.1%} of the backfill's), "
-              f"{again['pages_parsed']} pages parsed")
-        print(f"duckdb     latest grade per force and area: {stats(r['duckdb_s'])} s")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(report, indent=1, default=str))
-    return 0
+    started = time.perf_counter()
+    site = generate(work / "site", args.seed)
+    results: dict[str, Any] = {
+        "site": {"pages": site.pages, "bytes": site.bytes, "grades": len(site.grades), "seed": args.seed,
+                 "families": family_counts(site), "by_cycle": dict(sorted(site.families.items())),
+                 "generate_s": time.perf_counter() - started}}
+    log(f"synthetic site: {site.pages} pages ({family_counts(site)}), {site.bytes / 1e6:.1f} MB, "
+        f"{len(site.grades)} random grades, seed {args.seed}, in {results['site']['generate_s']:.1f} s")
+
+    log(f"parse: {args.parse_repeat} pass(es) per parser ...")
+    results["parse"] = bench_parse(site_pages(catalogue, site.root, site.expected), catalogue, args.parse_repeat)
+    if not args.no_sample:
+        results["parse_sample"] = bench_parse(site_pages(catalogue, SITE_ROOT), catalogue, args.parse_repeat)
+    if args.parse_only:
+        return results
+
+    env = {**os.environ, "PREFECT_HOME": str(PREFECT_HOME)}
+    PREFECT_HOME.mkdir(parents=True, exist_ok=True)
+    log(f"runs: {args.repeat} x (backfill, no-change run) per mode, Prefect home {PREFECT_HOME} ...")
+    with serve_site(site.root) as server:
+        results["runs"] = bench_runs(server.url, work, args.repeat, env, PREFECT_HOME, log)
+    results["read_back"] = {mode: read_back(work / f"{mode}-0", site.grades) for mode in ("library", "prefect")}
+    results["duckdb"] = bench_duckdb(work / "library-0", max(5, args.repeat * 3), site.grades)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started, load_start = time.perf_counter(), os.getloadavg()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        results = run(args, args.keep.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="peelpipe-bench-") as tmp:
+            results = run(args, Path(tmp))
+    results["meta"] = {"finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       "total_s": time.perf_counter() - started, "argv": sys.argv[1:], "cpus": os.cpu_count(),
+                       "load_avg_start": load_start, "load_avg_end": os.getloadavg(), "repeat": args.repeat,
+                       "parse_repeat": args.parse_repeat}
+    targets = summary.targets(results)
+    results["targets"] = targets
+    print()
+    print(summary.render(results, targets))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    print(f"\nresults: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} "
+          f"(bench took {results['meta']['total_s']:.0f} s)")
+    return 0 if summary.correct(results) else 1
 
 
 if __name__ == "__main__":

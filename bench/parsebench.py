@@ -1,0 +1,94 @@
+"""Parse throughput: peelpipe's parsers vs the same extraction with BeautifulSoup, same pages, same
+process, interleaved; plus whether both read the same grades, and the grades the pages print."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from reference_bs4 import bs_blocks
+
+from peelpipe.config import Catalogue
+from peelpipe.models import PageRef, ParsedPage
+from peelpipe.parse import parse_page
+from peelpipe.pipeline import plan_pages
+
+Page = tuple[PageRef, bytes, "dict[str, str] | None"]  # ref, body, grades the page prints (None: unknown)
+
+
+def site_pages(catalogue: Catalogue, root: Path, expected: dict[str, dict[str, str]] | None = None) -> list[Page]:
+    """Every planned page that exists under `root`, with what it should read as when known."""
+    pages = []
+    for ref in plan_pages(catalogue, list(catalogue.cycles), list(catalogue.forces)):
+        path = root / ref.path.strip("/") / "index.html"
+        if path.exists():
+            pages.append((ref, path.read_bytes(), None if expected is None else expected.get(ref.path, {})))
+    return pages
+
+
+@contextmanager
+def bs4_blocks() -> Iterator[list[int]]:
+    """Swap html_blocks for the BeautifulSoup reference in every parse module that imported it.
+    Yields a one-item call counter, so a refactor that bypasses the swap is noticed."""
+    calls = [0]
+
+    def counted(html: str | bytes):  # noqa: ANN202 - same shape as html_blocks
+        calls[0] += 1
+        return bs_blocks(html)
+
+    patched = []
+    for name, module in list(sys.modules.items()):
+        if name.startswith("peelpipe.parse") and module is not None and hasattr(module, "html_blocks"):
+            patched.append((module, module.html_blocks))
+            module.html_blocks = counted
+    try:
+        yield calls
+    finally:
+        for module, original in patched:
+            module.html_blocks = original
+
+
+def grades_of(parsed: ParsedPage) -> dict[str, str]:
+    """(area -> grade) of the graded observations of a parsed page."""
+    return {o.area_id: o.grade for o in parsed.observations if o.grade}
+
+
+def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference: bool = True) -> dict[str, Any]:
+    """Times of parsing every page with peelpipe and (interleaved) with the BS4 reference."""
+    ours: list[float] = []
+    theirs: list[float] = []
+    mine: list[ParsedPage] = []
+    ref: list[ParsedPage] = []
+    swapped_calls = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        mine = [parse_page(body, r, catalogue) for r, body, _ in pages]
+        ours.append(time.perf_counter() - started)
+        if reference:
+            with bs4_blocks() as calls:
+                started = time.perf_counter()
+                ref = [parse_page(body, r, catalogue) for r, body, _ in pages]
+                theirs.append(time.perf_counter() - started)
+            swapped_calls = calls[0]
+    n = len(pages)
+    result: dict[str, Any] = {"pages": n, "bytes": sum(len(b) for _, b, _ in pages), "peelpipe_s": ours,
+                              "pages_per_s": n / statistics.median(ours)}
+    if reference:
+        disagree = [(p[0].path, grades_of(a), grades_of(b)) for p, a, b in zip(pages, mine, ref)
+                    if grades_of(a) != grades_of(b)]
+        result.update({"bs4_s": theirs, "bs4_pages_per_s": n / statistics.median(theirs),
+                       "ratio": statistics.median(theirs) / statistics.median(ours),
+                       "reference_swapped": swapped_calls == n,
+                       "same_grades": n - len(disagree), "disagreements": disagree[:20]})
+    checked = [(p[0].path, p[2], grades_of(a)) for p, a in zip(pages, mine) if p[2] is not None]
+    if checked:
+        wrong = [(path, want, got) for path, want, got in checked if want != got]
+        result.update({"pages_checked": len(checked), "pages_wrong": len(wrong), "wrong": wrong[:20],
+                       "grades_checked": sum(len(want) for _, want, _ in checked)})
+    result["unreadable"] = sum(1 for a in mine if not a.readable)
+    return result
