@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
+from unittest import mock
 
 from peelpipe.samplesite import build as sb
 
@@ -120,12 +120,9 @@ def report_cycle(rng: random.Random, force: sb.ForceInfo, cycle: str) -> sb.Forc
 @contextlib.contextmanager
 def no_flagship() -> Iterator[None]:
     """Render without the hand-written flagship page (it prints real grades, not ours)."""
-    real = sb.flagship
-    sb.flagship = SimpleNamespace(FORCE=None, CYCLE=None, PILLAR=None, BODY="")
-    try:
+    # Patched on the flagship module itself: every samplesite module that renders reads it there.
+    with mock.patch.multiple(sb.flagship, FORCE=None, CYCLE=None, PILLAR=None, BODY=""):
         yield
-    finally:
-        sb.flagship = real
 
 
 def page_expectation(fc: sb.ForceCycle, pillar: str | None) -> dict[str, str]:

@@ -5,8 +5,9 @@ wordings, its formulaic sentences and its grades: labels missing for the good qu
 "Requires improvement" label for question 3, question 5 ungraded), but every paragraph here is
 peelpipe's own paraphrase, not the inspectorate's wording.
 
-``build.py`` wraps this fragment in the site chrome; it checks the grades printed here against
-facts.toml before writing the page.
+``pillar_main()`` (pillar_pages.py) returns this fragment and ``render_page()`` (markup.py) wraps it
+in the site chrome; ``check()`` (checks.py) checks the grades printed here against facts.toml
+when ``python -m peelpipe.samplesite.build`` writes the site.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ FORCE = "staffordshire"
 CYCLE = "2017"
 PILLAR = "effectiveness"
 
-# (area id, grade) pairs printed below; build.py checks each against facts.toml.
+# (area id, grade) pairs printed below; checks.py checks each against facts.toml.
 GRADES = (
     ("effectiveness", "good"),
     ("effectiveness.preventing-crime", "good"),
@@ -31,7 +32,7 @@ AREAS_FOR_IMPROVEMENT = {  # number of bullets under each question's "Areas for 
     "effectiveness.serious-organised-crime": 0,
 }
 
-# The article body. Markup follows the 2016/2017 templates in build.py.
+# The article body. Markup follows the 2016/2017 templates in pillar_pages.py and markup.py.
 BODY = """\
 <section class="pillar-summary" id="summary">
 <h2>How effective is the force at keeping people safe and reducing crime?</h2>
