@@ -12,6 +12,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from peelpipe import pipeline
 from peelpipe.config import Catalogue, load
@@ -72,17 +73,21 @@ def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode:
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
         budget = RequestBudget(catalogue.settings.max_requests)
         planned, refs = pipeline.pages_to_fetch(catalogue, cycles, force_ids, mode, previous_pages, run.started_at)
-        extra, totals = discover_pages(catalogue, planned, cycles, force_ids, budget)
+        # quote(): Prefect walks every element of every task argument, twice, looking for futures to
+        # track. Ours are plain data (every page's row), so the walk cost ~1-2 s a run, growing with the
+        # warehouse, for nothing. quote() skips it; the task still gets the value itself.
+        extra, totals = discover_pages(quote(catalogue), quote(planned), cycles, force_ids, quote(budget))
         outcomes: list[PageOutcome] = []
         for cycle_id in cycles:
             cycle_refs = [r for r in refs + extra if r.cycle_id == cycle_id]
             if not cycle_refs:
                 continue
-            cycle_outcomes, stats = fetch_and_parse_cycle(catalogue, cycle_refs, previous_pages, budget, progress)
+            cycle_outcomes, stats = fetch_and_parse_cycle(quote(catalogue), quote(cycle_refs), quote(previous_pages),
+                                                          quote(budget), progress)
             outcomes.extend(cycle_outcomes)
             totals = pipeline.add_stats(totals, stats)
         run.stats = pipeline.outcome_stats(outcomes, totals)
-        summary = build_and_publish(catalogue, outcomes, run, deliver)
+        summary = build_and_publish(quote(catalogue), quote(outcomes), quote(run), deliver)
     summary.skipped_cycles = skipped
     text = run_summary_text(summary, catalogue)
     create_markdown_artifact(key="peel-run-summary", markdown=f"```\n{text}\n```",
