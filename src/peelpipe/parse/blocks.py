@@ -8,9 +8,11 @@ a grade may be shown as a picture.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset({
@@ -18,12 +20,12 @@ BLOCKS = HEADINGS | frozenset({
     "header", "blockquote", "figcaption", "summary", "details", "button", "ul", "ol", "dl", "table", "tr",
     "tbody", "thead", "form", "fieldset", "legend", "address", "pre", "figure", "body", "label",
 })
+HEADING_TAGS = HEADINGS | {"strong"}  # Block.is_heading: the tags of the blocks that read as headings
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "nav",
                      "select", "input", "textarea", "object", "canvas", "footer"})
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One block of text: its element name (h2, p, li, div …) and its folded text."""
 
     tag: str
@@ -32,69 +34,127 @@ class Block:
     @property
     def is_heading(self) -> bool:
         """Whether the block is an h1–h6, or a paragraph that is wholly bold (a heading in disguise)."""
-        return self.tag in HEADINGS or self.tag == "strong"
+        return self.tag in HEADING_TAGS
 
 
 def _fold(parts: list[str]) -> str:
-    return " ".join("".join(parts).replace("\u200b", " ").split())
+    """The parts joined, with each run of whitespace (or zero-width space) made one space, trimmed."""
+    text = "".join(parts)
+    # Most text is already folded. isprintable() is False for every whitespace character but the
+    # space, and for U+200B, so one C-speed scan plus two checks tell, without splitting into words.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.replace("\u200b", " ").split())
 
 
-_SKIP = (0, "", False, True)
+# lexbor's numeric tag ids (fixed for the standard elements), so the walk compares ints, not names.
+_MAKER = LexborHTMLParser("")
+_TEXT = LexborHTMLParser("<p>x</p>").css_first("p").first_child.tag_id
+_COMMENT = LexborHTMLParser("<p><!--x--></p>").css_first("p").first_child.tag_id
+_BLOCK_NAMES = {_MAKER.create_node(name).tag_id: name for name in BLOCKS}
+_SKIPPED_IDS = frozenset({_MAKER.create_node(name).tag_id for name in SKIPPED} | {_COMMENT})
+_BOLD_IDS = frozenset({_MAKER.create_node("strong").tag_id, _MAKER.create_node("b").tag_id})
+_IMG, _BR, _SPAN = (_MAKER.create_node(name).tag_id for name in ("img", "br", "span"))
+
+
+# A numeric character reference to an ASCII letter (or a little more): with no such reference and no
+# "heading" in the source, no attribute can read role="heading". (No named reference gives a letter.)
+_LETTER_REF = re.compile(r"&#(?:0*(?:6[5-9]|[7-9][0-9]|1[01][0-9]|12[0-2])(?![0-9])"
+                         r"|[xX]0*(?:4[1-9a-fA-F]|[56][0-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))")
+
+
+def _role_headings(html: str | bytes, body: LexborNode) -> dict[int, str]:
+    """Elements marked role="heading", by mem_id: the heading tag their aria-level gives (h3 if none)."""
+    headings: dict[int, str] = {}
+    if isinstance(html, str) and "heading" not in html and not _LETTER_REF.search(html):
+        return headings
+    for node in body.css("[role]"):
+        attributes = node.attributes
+        if attributes.get("role") == "heading":
+            level = attributes.get("aria-level") or "3"
+            headings[node.mem_id] = f"h{level}" if level in "123456" else "h3"
+    return headings
 
 
 def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
     """Parse HTML and return its text blocks in document order, with the parsed tree.
 
-    One pass over lexbor's depth-first traversal: each element inherits from its parent the block
-    it belongs to (the nearest block-level ancestor), whether it is bold, and whether it is skipped.
-    Text that follows a nested block starts a new block, as a reader would see it.
+    One depth-first walk over the children of each element, with an explicit stack (no recursion
+    limit on deep markup). Each element passes on the block it belongs to (its own when it is
+    block-level, else its parent's) and whether it is bold; skipped elements are not entered.
+    Text that follows a nested block starts a new block, as a reader would see it. Layout
+    whitespace between blocks starts nothing; inside a block's run it separates words.
     """
     tree = LexborHTMLParser(html)
     out: list[Block] = []
     body = tree.body
     if body is None:
         return out, tree
-    # element id -> (block id, block tag, inside <strong>/<b>, skipped)
-    info: dict[int, tuple[int, str, bool, bool]] = {body.mem_id: (body.mem_id, "body", False, False)}
-    current, tag, parts, only_bold = -1, "", [], True
-
-    def flush() -> None:
+    headings = _role_headings(html, body)
+    new, add = tuple.__new__, out.append  # tuple.__new__(Block, …) is what Block._make does
+    block_name, skipped, bold_ids, text_id = _BLOCK_NAMES.get, _SKIPPED_IDS, _BOLD_IDS, _TEXT
+    # The run being collected: its block's number, tag, text parts, and whether all of it is bold.
+    current, tag, parts, only_bold = 0, "", [], True
+    blocks = 1  # numbers the block-level elements; the body is block 1
+    stack: list[tuple[Iterator[LexborNode], int, str, bool, LexborNode | None]] = []
+    # iter(True, True) leaves out text that is only spaces, tabs and newlines: it separates words
+    # only inside a run, where the checks on `prev` (and on `inline`'s last child) put it back.
+    children, block, block_tag, bold, inline = body.iter(True, True), 1, "body", False, None
+    while True:
+        for node in children:
+            if block == current:
+                prev = node.prev
+                if prev is not None and prev.is_empty_text_node and prev.text_content:
+                    parts.append(" ")
+            node_id = node.tag_id
+            if node_id == text_id or node_id == _IMG or node_id == _BR:
+                if node_id == text_id:
+                    value = node.text_content
+                    if not value:
+                        continue
+                elif node_id == _BR:
+                    value = " "
+                else:
+                    value = f" {(node.attributes.get('alt') or '').strip()} "
+                if block == current:
+                    parts.append(value)
+                    if only_bold and (node_id == _IMG or not bold) and not value.isspace():
+                        only_bold = False
+                elif not value.isspace():
+                    if parts:  # the run before this one is complete: fold it (as _fold does) into a block
+                        text = "".join(parts)
+                        if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+                            text = " ".join(text.replace("\u200b", " ").split())
+                        if text:
+                            add(new(Block, ("strong" if only_bold and tag == "p" else tag, text)))
+                    current, tag, parts, only_bold = block, block_tag, [value], bold and node_id != _IMG
+                continue
+            if node_id in skipped:
+                continue
+            stack.append((children, block, block_tag, bold, inline))
+            children = node.iter(True, True)
+            name = block_name(node_id)
+            if name is not None or (node_id == _SPAN and node.mem_id in headings):
+                blocks += 1
+                block, block_tag, bold, inline = (blocks, headings.get(node.mem_id, name) if headings else name,
+                                                  False, None)
+            else:
+                inline = node
+                if node_id in bold_ids:
+                    bold = True
+            break
+        else:
+            if inline is not None and block == current:
+                last = inline.last_child
+                if last is not None and last.is_empty_text_node and last.text_content:
+                    parts.append(" ")
+            if not stack:
+                break
+            children, block, block_tag, bold, inline = stack.pop()
+    if parts:
         text = _fold(parts)
         if text:
-            out.append(Block("strong" if (only_bold and tag == "p") else tag, text))
-
-    root = body.mem_id
-    for node in body.traverse(include_text=True):
-        name = node.tag
-        if name == "-comment" or node.mem_id == root:
-            continue
-        block, block_tag, bold, skipped = info.get(node.parent.mem_id, _SKIP)
-        if skipped:
-            if name != "-text":
-                info[node.mem_id] = _SKIP
-            continue
-        if name == "-text" or name == "img" or name == "br":
-            value = node.text_content or "" if name == "-text" else (
-                f" {(node.attributes.get('alt') or '').strip()} " if name == "img" else " ")
-            if block != current:
-                if not value.strip():
-                    continue  # layout whitespace between blocks starts nothing
-                flush()
-                current, tag, parts, only_bold = block, block_tag, [], True
-            if value.strip() and (name == "img" or not bold):
-                only_bold = False
-            parts.append(value)
-            continue
-        if name in SKIPPED:
-            info[node.mem_id] = _SKIP
-        elif name in BLOCKS or (name in ("div", "span") and node.attributes.get("role") == "heading"):
-            if name not in BLOCKS or node.attributes.get("role") == "heading":
-                level = node.attributes.get("aria-level") or "3"
-                name = f"h{level}" if level in "123456" else "h3"
-            info[node.mem_id] = (node.mem_id, name, False, False)
-        else:
-            info[node.mem_id] = (block, block_tag, bold or name in ("strong", "b"), False)
-    flush()
+            add(new(Block, ("strong" if only_bold and tag == "p" else tag, text)))
     return out, tree
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from selectolax.lexbor import LexborHTMLParser
@@ -15,14 +16,21 @@ from peelpipe.parse.text import is_truncated
 _TITLE_YEAR = re.compile(r"\bPEEL\s*:?\s*(\d{4})\b|^[A-Z][\w&,' -]+?\s(\d{4})(?:/\d{2})?\s*$", re.IGNORECASE)
 
 
+def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as cp1252, one run at a time."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("peelpipe-cp1252", _legacy_bytes)
+
+
 def decode(body: bytes | str) -> str:
-    """Page bytes as text: UTF-8, falling back to cp1252 for stray legacy bytes, never failing."""
+    """Page bytes as text: UTF-8, with stray legacy bytes read as cp1252 (the UTF-8 around them is
+    kept as it is, not turned into mojibake), never failing."""
     if isinstance(body, str):
         return body
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+    return body.decode("utf-8", errors="peelpipe-cp1252")
 
 
 def unreadable(parsed: ParsedPage, reason: str, detail: str) -> ParsedPage:
@@ -36,7 +44,7 @@ def unreadable(parsed: ParsedPage, reason: str, detail: str) -> ParsedPage:
 
 def check_document(html: str, parsed: ParsedPage) -> bool:
     """False (and the page marked unreadable) when the document is cut off before its end."""
-    if not html.strip():
+    if not html or html.isspace():  # (not html.strip(), without copying the page)
         unreadable(parsed, "empty", "the page body is empty")
         return False
     if is_truncated(html):

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 
 from peelpipe.config import Catalogue
-from peelpipe.grades import UNGRADED, grade_word
+from peelpipe.grades import UNGRADED
 from peelpipe.models import SOURCE_CONFIG, SOURCE_HEADLINE, Observation, PageRef, ParsedPage, ParseIssue
 from peelpipe.parse.common import open_page, read_sections, unreadable
 from peelpipe.parse.sections import find_sections
+from peelpipe.parse.text import finditer_from, folded, grade_of, search_from
 
 PARSER = "landing"
 VERSION = "1"
@@ -33,6 +34,7 @@ _HEADLINE_2018 = re.compile(
     r"the extent to which the (?:force|constabulary|service) (?P<word>is effective at reducing crime and keeping "
     r"people safe|operates efficiently and sustainably|treats the public and its workforce legitimately)"
     + _GRADE_TAIL, re.IGNORECASE)
+_TAIL_LEAD = re.compile(r"^[\s:]*(?:is\s*:?\s*)?")  # what comes before the grade words in a tail
 _TRANCHE = re.compile(r"inspected in tranche (one|two|three|1|2|3)\b", re.IGNORECASE)
 _WORD_PILLAR = {"effective": "effectiveness", "efficient": "efficiency", "legitimate": "legitimacy",
                 "is effective at reducing crime and keeping people safe": "effectiveness",
@@ -47,8 +49,9 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         return parsed
     cycle = catalogue.cycles[page.cycle_id]
     text = " \n ".join(b.text for b in blocks)
-    headlines = read_headlines(text, parsed)
-    tranche = _TRANCHE.search(text)
+    low = folded(text)
+    headlines = read_headlines(text, parsed, low)
+    tranche = search_from(_TRANCHE, text, low, "inspected in tranche ")
     if tranche:
         parsed.facts["tranche"] = {"1": "one", "2": "two", "3": "three"}.get(tranche.group(1), tranche.group(1).lower())
 
@@ -80,12 +83,13 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     return parsed
 
 
-def read_headlines(text: str, parsed: ParsedPage) -> dict[str, Observation]:
+def read_headlines(text: str, parsed: ParsedPage, low: str | None = None) -> dict[str, Observation]:
     """Pillar observations from the headline sentences, by pillar."""
     matches: list[tuple[str, str, str]] = []  # (pillar word, tail, sentence)
     seen: set[str] = set()
+    low = folded(text) if low is None else low
     for pattern in (_HEADLINE_PILLAR, _HEADLINE_2018):
-        for match in pattern.finditer(text):
+        for match in finditer_from(pattern, text, low, "the extent to which "):
             sentence = " ".join(match.group(0).split())
             if sentence.lower() in seen:  # the same sentence repeated (summary and box)
                 continue
@@ -99,9 +103,14 @@ def read_headlines(text: str, parsed: ParsedPage) -> dict[str, Observation]:
         pillars = list(PILLARS)
     result: dict[str, Observation] = {}
     for pillar, (_, tail, sentence) in zip(pillars, matches):
+        word = grade_of(_TAIL_LEAD.sub("", tail))
         if pillar in result:
+            first = result[pillar]
+            if word is not None and (word.grade, word.status) != (first.grade, first.grade_status):
+                parsed.issues.append(ParseIssue("duplicate_judgement", f"{pillar}: headline sentences say "
+                                                f"{first.grade or first.grade_status} and {word.grade or word.status}; "
+                                                "kept the first", pillar))
             continue
-        word = grade_word(re.sub(r"^[\s:]*(?:is\s*:?\s*)?", "", tail))
         if word is None:
             parsed.issues.append(ParseIssue("unknown_grade", f"headline grade {tail.strip()!r} is not a known grade word",
                                             pillar))

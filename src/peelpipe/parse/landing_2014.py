@@ -16,6 +16,7 @@ from peelpipe.config import Catalogue
 from peelpipe.grades import UNGRADED, grade_word
 from peelpipe.models import SOURCE_CONFIG, SOURCE_HEADLINE, Observation, PageRef, ParsedPage, ParseIssue
 from peelpipe.parse.common import open_page, unreadable
+from peelpipe.parse.text import folded, search_from
 
 PARSER = "landing-2014"
 VERSION = "1"
@@ -39,8 +40,9 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     if blocks is None:
         return parsed
     text = " ".join(" ".join(b.text for b in blocks).split())
-    effectiveness = _EFFECTIVENESS.search(text)
-    efficiency = _EFFICIENCY.search(text)
+    low = folded(text)
+    effectiveness = search_from(_EFFECTIVENESS, text, low, "in terms of its effectiveness")
+    efficiency = search_from(_EFFICIENCY, text, low, "the efficiency with which the ")
     if not effectiveness and not efficiency:
         return unreadable(parsed, "not_peel_page", f"no PEEL 2014 evidence sentence found (title {parsed.title!r})")
     if effectiveness:
@@ -65,7 +67,7 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         else:
             parsed.observations.append(Observation("efficiency", "efficiency", "pillar", word.grade, word.status,
                                                    SOURCE_HEADLINE, efficiency.group(0)[:200]))
-    legitimacy = _LEGITIMACY.search(text)
+    legitimacy = search_from(_LEGITIMACY, text, low, "fairness and legitimacy in ")
     if legitimacy:
         parsed.facts["legitimacy_extent"] = legitimacy.group("extent").lower()
     for pillar in ("effectiveness", "legitimacy"):

@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 
 from peelpipe.config import Catalogue
-from peelpipe.grades import GRADED, UNGRADED, GradeWord, grade_word, normalise_phrase
+from peelpipe.grades import GRADED, UNGRADED, GradeWord
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, Observation, PageRef, ParsedPage, ParseIssue
 from selectolax.lexbor import LexborHTMLParser
 
-from peelpipe.parse.blocks import Block
+from peelpipe.parse.blocks import HEADING_TAGS, Block
 from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.sections import find_sections, read_findings
-from peelpipe.parse.text import looks_like_label, slugify
+from peelpipe.parse.areas import area_matcher
+from peelpipe.parse.text import folded, label_of, looks_like_label, phrase_key, search_from, slugify
 
 PARSER = "report"
 VERSION = "1"
@@ -39,7 +40,14 @@ _WELSH_MARKERS = ("ein dyfarniadau", "crynodeb cyffredinol")
 WELSH_GRADES = {"rhagorol": "outstanding", "da": "good", "digonol": "adequate", "angen gwella": "requires_improvement",
                 "angen gwelliant": "requires_improvement", "annigonol": "inadequate"}
 ADDED_LATER = frozenset({"disrupting-serious-organised-crime", "workforce-corruption"})
+_INTRO_START = "assessed how good "  # what every _INTRO match begins with
+_SENTENCE_END = re.compile(r"[.!?]$")
 _ROW_IN_ONE = re.compile(r"^(?P<label>[^:\u2013\u2014|]{3,120}?)\s*[:\u2013\u2014|-]\s+(?P<grade>[A-Za-z ]{3,30})$")
+
+
+def _intro(text: str, low: str | None = None) -> re.Match[str] | None:
+    """The intro sentence ('… assessed how good … is in N areas …'); low = folded(text) when known."""
+    return search_from(_INTRO, text, folded(text) if low is None else low, _INTRO_START)
 
 
 def _number(text: str) -> int:
@@ -47,11 +55,9 @@ def _number(text: str) -> int:
 
 
 def _grade(text: str, welsh: bool) -> GradeWord | None:
-    if len(text) > 40:
-        return None
-    word = grade_word(text)
-    if word is None and welsh:
-        grade = WELSH_GRADES.get(normalise_phrase(text).strip(" .:"))
+    word = label_of(text)  # None for more than 40 characters
+    if word is None and welsh and len(text) <= 40:
+        grade = WELSH_GRADES.get(phrase_key(text).strip(" .:"))
         word = GradeWord(grade, GRADED) if grade else None
     return word
 
@@ -63,9 +69,10 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         return parsed
     text = " ".join(b.text for b in blocks)
     lowered = text.lower()
+    low = folded(text, lowered)
     welsh = page.path.strip("/").split("/")[-1].startswith("heddlu-") or any(m in lowered for m in _WELSH_MARKERS)
     parsed.facts["language"] = "cy" if welsh else "en"
-    intro = _INTRO.search(text)
+    intro = _intro(text, low)
     if intro:
         parsed.facts["areas_assessed"] = str(_number(intro.group(1)))
         parsed.facts["areas_graded"] = str(_number(intro.group(2)))
@@ -77,7 +84,7 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     if grid is not None:
         rows, end = grid, start
     else:
-        rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed)
+        rows, end = _read_rows(blocks, start, catalogue, page.cycle_id, welsh, parsed, intro is not None)
     rows += _later_rows(blocks[end:], rows, catalogue, page.cycle_id, welsh, parsed)
     if welsh:
         # A Welsh copy repeats the English page: a label no configured wording matches (a Welsh
@@ -92,7 +99,7 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     if not rows and not parsed.issues:
         return unreadable(parsed, "not_peel_page", f"'Our judgments' has no rows (title {parsed.title!r})")
     parsed.observations.extend(rows)
-    _add_ungraded(blocks, text, catalogue, page.cycle_id, parsed)
+    _add_ungraded(blocks, text, catalogue, page.cycle_id, parsed, low)
     _check_counts(parsed)
     for section in find_sections(blocks[end:], catalogue, page.cycle_id, None, levels=("area",)):
         parsed.findings.extend(read_findings(section))
@@ -106,21 +113,23 @@ def _table_start(blocks: list[Block], has_intro: bool) -> int | None:
             return i + 1
     if has_intro:
         for i, block in enumerate(blocks):
-            if _INTRO.search(block.text):
+            if _intro(block.text):
                 return i + 1
     return None
 
 
 def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: str, welsh: bool,
-               parsed: ParsedPage) -> tuple[list[Observation], int]:
-    """Observations from the judgment rows; also the index where the rows end."""
+               parsed: ParsedPage, has_intro: bool = True) -> tuple[list[Observation], int]:
+    """Observations from the judgment rows; also the index where the rows end. A page whose text
+    has no intro sentence (has_intro False) has none in any block either."""
+    match_area = area_matcher(catalogue, cycle_id)
     rows: dict[str, Observation] = {}
     label: str | None = None
     index = start
     for index in range(start, len(blocks)):
         text = blocks[index].text.strip()
-        key = normalise_phrase(text).strip(" :")
-        if key in _TABLE_HEADERS or _INTRO.search(text):
+        key = phrase_key(text).strip(" :")
+        if key in _TABLE_HEADERS or (has_intro and len(text) >= len(_INTRO_START) and _intro(text)):
             continue
         word = _grade(text, welsh)
         if word is not None:
@@ -135,16 +144,16 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
             label = None
             continue
         if rows and blocks[index].is_heading:
-            area = catalogue.match_area(text, cycle_id)
+            area = match_area(text)
             if area is not None and area.id in rows:
                 break  # an area's own section: the rows are over
         if label is not None and looks_like_label(text):
-            area = catalogue.match_area(label, cycle_id)
+            area = match_area(label)
             parsed.issues.append(ParseIssue("unknown_grade", f"{label!r}: grade {text!r} is not a known grade word",
                                             area.id if area else None))
             label = None
             continue
-        if len(text) <= 120 and not re.search(r"[.!?]$", text) and not _JUDGMENTS_HEADING.match(key):
+        if len(text) <= 120 and not _SENTENCE_END.search(text) and not _JUDGMENTS_HEADING.match(key):
             label = text
             continue
         if rows or label is not None:
@@ -162,9 +171,12 @@ def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id
         trs = table.css("tr")
         header: list[GradeWord | None] = []
         for position, tr in enumerate(trs):
-            cells = [" ".join(c.text(deep=True).split()) for c in tr.iter() if c.tag in ("td", "th")]
+            nodes = [c for c in tr.iter() if c.tag in ("td", "th")]
+            if len(nodes) < 3:
+                continue  # a header row has a column per grade, at least three
+            cells = [" ".join(c.text(deep=True).split()) for c in nodes]
             words = [_grade(c, welsh) if c else None for c in cells]
-            if len(cells) >= 3 and all(w is not None for w in words):
+            if all(w is not None for w in words):
                 header = words
                 break
         if not header:
@@ -189,9 +201,10 @@ def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalog
     an area label directly followed by a grade line, anywhere after the main rows."""
     have = {o.area_id: o for o in rows}
     added: dict[str, Observation] = {}
+    match_area = area_matcher(catalogue, cycle_id)
     for label, grade in zip(blocks, blocks[1:]):
         word = _grade(grade.text, welsh)
-        area = catalogue.match_area(label.text, cycle_id) if word and len(label.text) <= 120 else None
+        area = match_area(label.text) if word and len(label.text) <= 120 else None
         if word is None or area is None or area.level != "area" or area.id in added:
             continue
         if area.id in have:
@@ -206,7 +219,7 @@ def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalog
 
 def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed: str, catalogue: Catalogue,
              cycle_id: str, parsed: ParsedPage) -> None:
-    area = catalogue.match_area(label, cycle_id)
+    area = area_matcher(catalogue, cycle_id)(label)
     if area is not None and area.level != "area":
         area = None
     area_id = area.id if area else f"unmapped.{slugify(label)}"
@@ -222,15 +235,17 @@ def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed:
                                 mapped=area is not None)
 
 
-def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id: str, parsed: ParsedPage) -> None:
-    """Areas the cycle never grades, where the page reports on them."""
+def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id: str, parsed: ParsedPage,
+                  low: str | None = None) -> None:
+    """Areas the cycle never grades, where the page reports on them (low = folded(text) when known)."""
     have = {o.area_id for o in parsed.observations}
     mentioned: set[str] = set()
-    if _VICTIM_UNGRADED.search(text):
+    match_area = area_matcher(catalogue, cycle_id)
+    if search_from(_VICTIM_UNGRADED, text, folded(text) if low is None else low, "victims of crime"):
         mentioned.add("victim-service")
     for block in blocks:
-        if block.is_heading and len(block.text) < 120:
-            area = catalogue.match_area(block.text, cycle_id)
+        if block.tag in HEADING_TAGS and len(block.text) < 120:  # (Block.is_heading)
+            area = match_area(block.text)
             if area is not None and cycle_id in area.ungraded_in:
                 mentioned.add(area.id)
     for area_id in sorted(mentioned - have):

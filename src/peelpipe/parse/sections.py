@@ -14,8 +14,9 @@ from datetime import date
 from peelpipe.config import Area, Catalogue
 from peelpipe.grades import GRADED, PENDING, UNGRADED
 from peelpipe.models import (SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue)
-from peelpipe.parse.blocks import Block
-from peelpipe.parse.text import (finding_kind, first_sentence, is_last_updated, label_of, last_updated,
+from peelpipe.parse.areas import AreaMatcher, area_matcher
+from peelpipe.parse.blocks import HEADING_TAGS, Block
+from peelpipe.parse.text import (finding_kind, first_sentence, folded, is_last_updated, label_of, last_updated,
                                  looks_like_label, prose_grade, slugify)
 
 _CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand",
@@ -25,6 +26,7 @@ _NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was no
 _QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
 _CAPTIONS = frozenset({"our judgement", "our judgment", "judgement", "judgment", "grade", "our grade", "rating",
                        "overall grade", "overall judgement", "overall judgment"})
+_CAPTION_MAX = max(map(len, _CAPTIONS))
 _QUESTION_START = re.compile(r"^(?:how|to what extent|what|does|do|is|are|has)\b", re.IGNORECASE)
 _HEADING_LIKE = frozenset({"div", "button", "dt", "summary", "strong", "td", "th"})
 
@@ -48,8 +50,11 @@ def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pill
     """
     sections: list[Section] = []
     current: Section | None = None
+    match = area_matcher(catalogue, cycle_id, pillar)
     for block in blocks:
-        head = _section_head(block, catalogue, cycle_id, pillar, levels)
+        # Only a heading (Block.is_heading), or a question, can start a section.
+        head = (_section_head(block, match, pillar, levels) if block.tag in HEADING_TAGS or "?" in block.text
+                else None)
         if head is not None:
             current = head
             sections.append(current)
@@ -58,13 +63,12 @@ def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pill
     return _drop_empty_duplicates(sections)
 
 
-def _section_head(block: Block, catalogue: Catalogue, cycle_id: str, pillar: str | None,
-                  levels: tuple[str, ...]) -> Section | None:
+def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: tuple[str, ...]) -> Section | None:
     text = block.text.strip()
     is_question = text.endswith("?")
     if len(text) > 250 or not (block.is_heading or is_question):
         return None
-    area = catalogue.match_area(text, cycle_id, pillar)
+    area = match(text)
     if area is not None and area.level in levels:
         return Section(text, area, area.id, area.level)
     heading_like = block.is_heading or (block.tag in _HEADING_LIKE and len(text) < 200
@@ -74,19 +78,28 @@ def _section_head(block: Block, catalogue: Catalogue, cycle_id: str, pillar: str
     return None
 
 
+def _is_caption(text: str) -> bool:
+    """'Our judgement', 'Grade:' and the like: a caption before a grade label."""
+    text = text.strip(" :")
+    return len(text) <= _CAPTION_MAX and text.lower() in _CAPTIONS
+
+
 def _drop_empty_duplicates(sections: list[Section]) -> list[Section]:
     """A question listed twice (contents list, then its section) keeps the section with content."""
-    kept: list[Section] = []
-    for section in sections:
-        twins = [s for s in sections if s.area_id == section.area_id]
-        if len(twins) > 1 and not _has_content(section) and any(_has_content(t) for t in twins):
-            continue
-        kept.append(section)
-    return kept
+    twins: dict[str, int] = {}
+    filled: set[str] = set()
+    for section in sections:  # one pass, not one per section: a page may repeat a question 10,000 times
+        twins[section.area_id] = twins.get(section.area_id, 0) + 1
+        if _has_content(section):
+            filled.add(section.area_id)
+    return [s for s in sections if not (twins[s.area_id] > 1 and s.area_id in filled and not _has_content(s))]
 
 
 def _has_content(section: Section) -> bool:
-    return any(len(b.text) > 3 for b in section.blocks)
+    for block in section.blocks:
+        if len(block.text) > 3:
+            return True
+    return False
 
 
 @dataclass
@@ -108,33 +121,37 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     odd_label: Block | None = None
     # The head of a section: optional question number, optional 'Last updated', then a label.
     for block in blocks[:5]:
-        if _QUESTION_NUMBER.match(block.text) or block.text.lower().strip(" :") in _CAPTIONS:
+        text = block.text
+        if _QUESTION_NUMBER.match(text) or _is_caption(text):
             continue
-        if is_last_updated(block.text):
-            updated = last_updated(block.text)
+        if is_last_updated(text):
+            updated = last_updated(text)
             continue
-        if label_of(block.text) is not None:
+        if label_of(text) is not None:
             label_block = block
-        elif looks_like_label(block.text) and not block.tag.startswith("h"):
+        elif looks_like_label(text) and not block.tag.startswith("h"):
             odd_label = block
         break
     if updated is None:
         for block in blocks[:6]:
-            if block.text.lower().startswith("last updated"):
-                updated = last_updated(block.text)
+            text = block.text  # (only "l" and "L" lower-case to something starting with "l")
+            if text[:1] in ("l", "L") and text[:12].lower().startswith("last updated"):
+                updated = last_updated(text)
                 break
 
     prose_sentence = ""
     for block in blocks:
-        if block is label_block or is_last_updated(block.text) or _QUESTION_NUMBER.match(block.text):
+        text = block.text
+        if block is label_block or is_last_updated(text) or _QUESTION_NUMBER.match(text):
             continue
-        if len(block.text) >= 25 and not block.is_heading:
-            prose_sentence = first_sentence(block.text)
+        if len(text) >= 25 and block.tag not in HEADING_TAGS:
+            prose_sentence = first_sentence(text)
             break
     prose = prose_grade(prose_sentence) if prose_sentence else None
-    body_text = " ".join(b.text for b in blocks[:12])
-    carried_over = bool(_CARRIED_OVER.search(body_text))
-    not_inspected = bool(_NOT_INSPECTED.search(body_text))
+    body_text = " ".join([b.text for b in blocks[:12]])
+    low = folded(body_text)  # the regexes only run where their fixed words occur
+    carried_over = ("carried over" in low or "still stand" in low) and bool(_CARRIED_OVER.search(body_text))
+    not_inspected = ("not been" in low or "was not" in low) and bool(_NOT_INSPECTED.search(body_text))
     expected = catalogue.expected_status(section.area_id, cycle_id)
     area_label = section.label.strip()
 
@@ -184,7 +201,7 @@ def read_findings(section: Section) -> list[Finding]:
     saw_items = False
     lead = ""  # "Within three months, the force should:" before a list belongs to each item
     for block in section.blocks:
-        announced = finding_kind(block.text)
+        announced = finding_kind(block.text) if len(block.text) <= 60 else None  # (finding_kind's own limit)
         if announced is not None:
             kind, saw_items, lead = announced, False, ""
             continue

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from peelpipe.grades import GradeWord, grade_word, normalise_phrase
 
@@ -31,14 +33,41 @@ def last_updated(text: str) -> date | None:
 
 def is_last_updated(text: str) -> bool:
     """Whether a block is (only) a 'Last updated …' line."""
-    return bool(_LAST_UPDATED.match(text.strip())) and len(text) < 60
+    return len(text) < 60 and bool(_LAST_UPDATED.match(text.strip()))
+
+
+_LABELS: dict[str, GradeWord | None] = {}  # grade_of's answers: short lines recur on page after page
+_PHRASES: dict[str, str] = {}  # phrase_key's answers, the same way
+_UNSEEN: Any = object()
+
+
+def phrase_key(text: str) -> str:
+    """normalise_phrase(text), remembered for lines of up to 120 characters (labels, headers, grades)."""
+    if len(text) > 120:
+        return normalise_phrase(text)
+    key = _PHRASES.get(text)
+    if key is None:
+        if len(_PHRASES) >= 4096:
+            _PHRASES.clear()
+        key = _PHRASES[text] = normalise_phrase(text)
+    return key
+
+
+def grade_of(text: str) -> GradeWord | None:
+    """grade_word(text), remembered for lines of up to 120 characters."""
+    if len(text) > 120:
+        return grade_word(text)
+    word = _LABELS.get(text, _UNSEEN)
+    if word is _UNSEEN:
+        if len(_LABELS) >= 4096:
+            _LABELS.clear()
+        word = _LABELS[text] = grade_word(text)
+    return word
 
 
 def label_of(text: str) -> GradeWord | None:
     """A block that is wholly a grade label ('Good', 'Requires improvement', 'To be graded')."""
-    if len(text) > 40:
-        return None
-    return grade_word(text)
+    return None if len(text) > 40 else grade_of(text)
 
 
 _STRUCTURAL = frozenset({
@@ -50,26 +79,35 @@ _STRUCTURAL = frozenset({
 })
 
 
+_NOT_LABEL = re.compile(r"[?!,;0-9]")
+
+
 def looks_like_label(text: str) -> bool:
     """A short line standing where a grade label would: 1–3 words, no sentence punctuation."""
-    words = text.split()
+    if not 0 < len(text.split(None, 3)) <= 3:  # (at most 4 pieces: enough to tell "more than 3 words")
+        return False
     key = normalise_phrase(text).strip(" .:")
-    return (0 < len(words) <= 3 and key not in _STRUCTURAL and not re.search(r"[?!,;0-9]", text)
+    return (key not in _STRUCTURAL and not _NOT_LABEL.search(text)
             and text[:1].isupper() and not key.startswith("questions for") and not key.startswith("last updated"))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u2018\u201c'\"(])")
+# A sentence ends at . ! or ? followed by whitespace and a capital, quote or bracket. (Leading with the
+# punctuation, not a look-behind, lets the regex engine jump from one candidate to the next.)
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\u2018\u201c'\"(])")
 _RI = re.compile(r"\b(?:requires|require|requiring)\s+improvement\b", re.IGNORECASE)
 _ADJ = re.compile(
     r"\b(?:is|was|remains|are)\s+(?:judged\s+(?:to\s+be\s+)?|assessed\s+as\s+|rated\s+(?:as\s+)?|graded\s+(?:as\s+)?|:\s*)?"
     r"(outstanding|good|adequate|inadequate)\b(?=\s*(?:at\b|in\b|overall\b|[.;:,]|$))",
     re.IGNORECASE)
+_NOT_GOOD = re.compile(r"\bnot\s+(?:yet\s+)?(?:good|outstanding)\b", re.IGNORECASE)
 _MAX_SUBJECT = 120
 
 
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph."""
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+    text = text.strip()
+    end = _SENTENCE_END.search(text)
+    return text if end is None else text[:end.start() + 1]
 
 
 def prose_grade(sentence: str) -> str | None:
@@ -79,42 +117,92 @@ def prose_grade(sentence: str) -> str | None:
     grades gives none: a grade is never guessed from prose that does not state it plainly.
     """
     found: set[str] = set()
-    for match in _RI.finditer(sentence):
-        if match.start() <= _MAX_SUBJECT:
+    low = folded(sentence)  # each regex runs only where its grade words occur
+    if "improvement" in low:
+        match = _RI.search(sentence)  # the first match starts earliest
+        if match is not None and match.start() <= _MAX_SUBJECT:
             found.add("requires_improvement")
-    for match in _ADJ.finditer(sentence):
-        if match.start() <= _MAX_SUBJECT:
+    if "good" in low or "outstanding" in low or "adequate" in low:
+        for match in _ADJ.finditer(sentence):
+            if match.start() > _MAX_SUBJECT:
+                break  # matches come in order: the rest start later still
             found.add(match.group(1).lower())
-    if re.search(r"\bnot\s+(?:yet\s+)?(?:good|outstanding)\b", sentence, re.IGNORECASE):
-        return None
+        if "not" in low and _NOT_GOOD.search(sentence):
+            return None
     return found.pop() if len(found) == 1 else None
 
 
-_FINDING_HEADINGS = (
-    (re.compile(r"^(?:accelerated\s+)?causes?\s+of\s+concern\b", re.I), "cause_of_concern"),
-    (re.compile(r"^recommendations?\b", re.I), "recommendation"),
-    (re.compile(r"^areas?\s+for\s+improvement\b", re.I), "area_for_improvement"),
-    (re.compile(r"^(?:innovative|promising|notable)\s+practice\b", re.I), "innovative_practice"),
-)
+# The letters a finding heading can start with, as re.IGNORECASE reads them (İ and ı are an i to it).
+_FINDING_START = frozenset("aAcCrRiIpPnN\u0130\u0131")
+# One alternative per finding kind, tried in this order (the group name is the kind).
+_FINDING_HEADING = re.compile(
+    r"(?P<cause_of_concern>(?:accelerated\s+)?causes?\s+of\s+concern\b)"
+    r"|(?P<recommendation>recommendations?\b)"
+    r"|(?P<area_for_improvement>areas?\s+for\s+improvement\b)"
+    r"|(?P<innovative_practice>(?:innovative|promising|notable)\s+practice\b)", re.I)
 
 
 def finding_kind(text: str) -> str | None:
     """The finding kind a short heading announces ('Areas for improvement' -> area_for_improvement)."""
-    if len(text) > 60:
+    if len(text) > 60 or (text[:1] not in _FINDING_START and not text[:1].isspace()):
         return None
-    for pattern, kind in _FINDING_HEADINGS:
-        if pattern.match(text.strip()):
-            return kind
-    return None
+    match = _FINDING_HEADING.match(text.strip())
+    return match.lastgroup if match else None
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str, limit: int = 60) -> str:
     """A derived id part for a label nobody mapped: lower-case words joined by hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", normalise_phrase(text)).strip("-")
+    slug = _NOT_SLUG.sub("-", normalise_phrase(text)).strip("-")
     return slug[:limit].rstrip("-") or "unnamed"
+
+
+# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() maps them elsewhere:
+# İ and ı match "i", ſ matches "s" (the complete list, found by trying every code point).
+_ODD_CASE = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def folded(text: str, lowered: str | None = None) -> str:
+    """Lower-cased text for cheap pre-checks before a case-insensitive regex: whenever the regex
+    matches, every run of literal ASCII characters in it occurs, lower-cased, in folded(text), at
+    the same offsets (İ, the one character whose lower case is two, has become "i").
+    `lowered` is text.lower(), when the caller has it already."""
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+        return text.translate(_ODD_CASE).lower()
+    return text.lower() if lowered is None else lowered
+
+
+def finditer_from(pattern: re.Pattern[str], text: str, low: str, start: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), for a case-insensitive pattern whose every match begins with the
+    lower-case ASCII words `start`: the pattern is tried only where folded(text) (= low) has them."""
+    end = 0
+    at = low.find(start)
+    while at >= 0:
+        if at >= end:
+            match = pattern.match(text, at)
+            if match is not None:
+                yield match
+                end = max(match.end(), at + 1)
+        at = low.find(start, at + 1)
+
+
+def search_from(pattern: re.Pattern[str], text: str, low: str, start: str) -> re.Match[str] | None:
+    """pattern.search(text), tried only where the words every match begins with occur (see finditer_from)."""
+    at = low.find(start)
+    while at >= 0:
+        match = pattern.match(text, at)
+        if match is not None:
+            return match
+        at = low.find(start, at + 1)
+    return None
 
 
 def is_truncated(html: str) -> bool:
     """Whether an HTML document stops before its end (no closing body or html tag)."""
-    tail = html[-4096:].lower()
+    start = max(0, len(html) - 4096)
+    if html.find("</html", start) >= 0 or html.find("</body", start) >= 0:  # the usual case, no copy
+        return False
+    tail = html[start:].lower()
     return "</html" not in tail and "</body" not in tail
