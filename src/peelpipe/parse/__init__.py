@@ -7,6 +7,7 @@ from collections.abc import Callable
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage, ParseIssue
 from peelpipe.parse import landing, landing_2014, pillar, report
+from peelpipe.parse.blocks import Utf8Text
 from peelpipe.parse.common import decode
 
 Parser = Callable[[str, PageRef, Catalogue], ParsedPage]
@@ -31,7 +32,10 @@ def parse_page(body: bytes | str, page: PageRef, catalogue: Catalogue) -> Parsed
         parsed = ParsedPage(page=page, parser="none", parser_version="none", readable=False)
         parsed.issues.append(ParseIssue("no_parser", f"no parser for {page.kind} pages of cycle {page.cycle_id}"))
         return parsed
-    html = decode(body)
+    try:  # valid UTF-8 (nearly every page) keeps its bytes for lexbor; else decode() reads what it can
+        html = Utf8Text.decode(body) if isinstance(body, bytes) else body
+    except UnicodeDecodeError:
+        html = decode(body)
     try:
         return parser(html, page, catalogue)
     except Exception as exc:  # a parser bug must not stop the run; the page is recorded as unreadable

@@ -37,6 +37,20 @@ class Block(NamedTuple):
         return self.tag in HEADING_TAGS
 
 
+class Utf8Text(str):
+    """Page text that keeps the valid UTF-8 bytes it was decoded from (`utf8`): html_blocks hands
+    those to lexbor, which parses UTF-8, instead of encoding the text back into the same bytes."""
+
+    utf8: bytes
+
+    @classmethod
+    def decode(cls, body: bytes) -> Utf8Text:
+        """The text of UTF-8 bytes; UnicodeDecodeError when they are not valid UTF-8."""
+        text = cls(body, "utf-8")
+        text.utf8 = body
+        return text
+
+
 def _fold(parts: list[str]) -> str:
     """The parts joined, with each run of whitespace (or zero-width space) made one space, trimmed."""
     text = "".join(parts)
@@ -85,7 +99,7 @@ def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
     Text that follows a nested block starts a new block, as a reader would see it. Layout
     whitespace between blocks starts nothing; inside a block's run it separates words.
     """
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(html.utf8 if type(html) is Utf8Text else html)
     out: list[Block] = []
     body = tree.body
     if body is None:

@@ -16,8 +16,8 @@ from peelpipe.grades import GRADED, PENDING, UNGRADED
 from peelpipe.models import (SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue)
 from peelpipe.parse.areas import AreaMatcher, area_matcher
 from peelpipe.parse.blocks import HEADING_TAGS, Block
-from peelpipe.parse.text import (finding_kind, first_sentence, folded, is_last_updated, label_of, last_updated,
-                                 looks_like_label, prose_grade, slugify)
+from peelpipe.parse.text import (FINDING_START, finding_kind, first_sentence, folded, is_last_updated, label_of,
+                                 last_updated, looks_like_label, prose_grade, slugify)
 
 _CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand",
                            re.IGNORECASE)
@@ -139,12 +139,11 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
                 updated = last_updated(text)
                 break
 
-    prose_sentence = ""
+    prose_sentence = ""  # the first sentence of the first paragraph (not the label, date or number)
     for block in blocks:
         text = block.text
-        if block is label_block or is_last_updated(text) or _QUESTION_NUMBER.match(text):
-            continue
-        if len(text) >= 25 and block.tag not in HEADING_TAGS:
+        if (len(text) >= 25 and block.tag not in HEADING_TAGS and block is not label_block
+                and not is_last_updated(text) and not _QUESTION_NUMBER.match(text)):
             prose_sentence = first_sentence(text)
             break
     prose = prose_grade(prose_sentence) if prose_sentence else None
@@ -201,7 +200,9 @@ def read_findings(section: Section) -> list[Finding]:
     saw_items = False
     lead = ""  # "Within three months, the force should:" before a list belongs to each item
     for block in section.blocks:
-        announced = finding_kind(block.text) if len(block.text) <= 60 else None  # (finding_kind's own limit)
+        text = block.text  # (finding_kind's own first checks, without the call for most blocks)
+        announced = (finding_kind(text) if len(text) <= 60 and (text[:1] in FINDING_START or text[:1].isspace())
+                     else None)
         if announced is not None:
             kind, saw_items, lead = announced, False, ""
             continue

@@ -103,6 +103,23 @@ _NOT_GOOD = re.compile(r"\bnot\s+(?:yet\s+)?(?:good|outstanding)\b", re.IGNORECA
 _MAX_SUBJECT = 120
 
 
+_ADJ_VERBS = ("is", "was", "remains", "are")  # every _ADJ match begins with one of these words
+
+
+def _adjective_starts(low: str) -> list[int]:
+    """Where an _ADJ match may begin within the first _MAX_SUBJECT characters, in order: the
+    offsets of its verbs in low = folded(sentence). Trying _ADJ only there, skipping what a match
+    already covered, gives the matches _ADJ.finditer would, without scanning the whole sentence."""
+    starts: list[int] = []
+    for verb in _ADJ_VERBS:
+        at = low.find(verb, 0, _MAX_SUBJECT + len(verb))
+        while at >= 0:
+            starts.append(at)
+            at = low.find(verb, at + 1, _MAX_SUBJECT + len(verb))
+    starts.sort()
+    return starts
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph."""
     text = text.strip()
@@ -123,17 +140,20 @@ def prose_grade(sentence: str) -> str | None:
         if match is not None and match.start() <= _MAX_SUBJECT:
             found.add("requires_improvement")
     if "good" in low or "outstanding" in low or "adequate" in low:
-        for match in _ADJ.finditer(sentence):
-            if match.start() > _MAX_SUBJECT:
-                break  # matches come in order: the rest start later still
-            found.add(match.group(1).lower())
+        end = 0
+        for at in _adjective_starts(low):
+            if at >= end:
+                match = _ADJ.match(sentence, at)
+                if match is not None:
+                    found.add(match.group(1).lower())
+                    end = match.end()
         if "not" in low and _NOT_GOOD.search(sentence):
             return None
     return found.pop() if len(found) == 1 else None
 
 
 # The letters a finding heading can start with, as re.IGNORECASE reads them (İ and ı are an i to it).
-_FINDING_START = frozenset("aAcCrRiIpPnN\u0130\u0131")
+FINDING_START = frozenset("aAcCrRiIpPnN\u0130\u0131")
 # One alternative per finding kind, tried in this order (the group name is the kind).
 _FINDING_HEADING = re.compile(
     r"(?P<cause_of_concern>(?:accelerated\s+)?causes?\s+of\s+concern\b)"
@@ -144,7 +164,7 @@ _FINDING_HEADING = re.compile(
 
 def finding_kind(text: str) -> str | None:
     """The finding kind a short heading announces ('Areas for improvement' -> area_for_improvement)."""
-    if len(text) > 60 or (text[:1] not in _FINDING_START and not text[:1].isspace()):
+    if len(text) > 60 or (text[:1] not in FINDING_START and not text[:1].isspace()):
         return None
     match = _FINDING_HEADING.match(text.strip())
     return match.lastgroup if match else None
