@@ -93,6 +93,46 @@ def normalise_label(text: str) -> str:
     return text.rstrip(" ?.:")
 
 
+_UNSEEN: Any = object()
+
+
+class AreaMatcher:
+    """Which of a list of candidate areas a printed label means: the first area listing the folded
+    label, else the first whose keywords it all contains, else None. Remembers its answers (up to
+    _MEMO labels): every force's page of a cycle prints the same headings."""
+
+    __slots__ = ("_labels", "_keywords", "_seen")
+    _MEMO = 4096
+
+    def __init__(self, candidates: list[Area]) -> None:
+        self._labels: dict[str, Area] = {}
+        self._keywords: list[tuple[tuple[str, ...], Area]] = []
+        for area in candidates:
+            for label in area.labels:
+                self._labels.setdefault(label, area)
+            self._keywords.extend((words, area) for words in area.keywords if words)
+        self._seen: dict[str, Area | None] = {}
+
+    def __call__(self, label: str) -> Area | None:
+        """The area a printed label means, or None when unmapped."""
+        area = self._seen.get(label, _UNSEEN)
+        if area is _UNSEEN:
+            if len(self._seen) >= self._MEMO:
+                self._seen.clear()
+            area = self._seen[label] = self._match(label)
+        return area
+
+    def _match(self, label: str) -> Area | None:
+        key = normalise_label(label)
+        area = self._labels.get(key)
+        if area is not None:
+            return area
+        for words, area in self._keywords:
+            if all(word in key for word in words):
+                return area
+        return None
+
+
 @dataclass
 class Catalogue:
     """Forces, cycles and areas loaded from the config directory."""
@@ -102,6 +142,7 @@ class Catalogue:
     areas: dict[str, Area]
     settings: Settings = field(default_factory=Settings)
     _areas_for: dict[tuple[str, str | None], list[Area]] = field(default_factory=dict, repr=False, compare=False)
+    _matchers: dict[tuple[str, str | None], AreaMatcher] = field(default_factory=dict, repr=False, compare=False)
 
     def force_for_slug(self, slug: str) -> Force | None:
         """The force a URL slug belongs to: its id, an alias, or a Welsh copy's slug."""
@@ -142,18 +183,16 @@ class Catalogue:
                                     if a.applies_to(cycle_id) and (pillar is None or a.pillar == pillar)]
         return self._areas_for[key]
 
+    def area_matcher(self, cycle_id: str, pillar: str | None = None) -> AreaMatcher:
+        """match_area for one cycle and pillar, its candidates worked out once (pages repeat headings)."""
+        key = (cycle_id, pillar)
+        if key not in self._matchers:
+            self._matchers[key] = AreaMatcher(self.areas_for(cycle_id, pillar))
+        return self._matchers[key]
+
     def match_area(self, label: str, cycle_id: str, pillar: str | None = None) -> Area | None:
         """The area a printed label means in this cycle (and pillar), or None when unmapped."""
-        key = normalise_label(label)
-        candidates = self.areas_for(cycle_id, pillar)
-        for area in candidates:
-            if key in area.labels:
-                return area
-        for area in candidates:
-            for words in area.keywords:
-                if words and all(w in key for w in words):
-                    return area
-        return None
+        return self.area_matcher(cycle_id, pillar)(label)
 
     def expected_status(self, area_id: str, cycle_id: str) -> str | None:
         """'graded' or 'ungraded' for an area the config knows in this cycle, else None."""

@@ -20,7 +20,6 @@ from selectolax.lexbor import LexborHTMLParser
 from peelpipe.parse.blocks import HEADING_TAGS, Block
 from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.sections import find_sections, read_findings
-from peelpipe.parse.areas import area_matcher
 from peelpipe.parse.text import folded, label_of, looks_like_label, phrase_key, search_from, slugify
 
 PARSER = "report"
@@ -122,7 +121,7 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
                parsed: ParsedPage, has_intro: bool = True) -> tuple[list[Observation], int]:
     """Observations from the judgment rows; also the index where the rows end. A page whose text
     has no intro sentence (has_intro False) has none in any block either."""
-    match_area = area_matcher(catalogue, cycle_id)
+    match_area = catalogue.area_matcher(cycle_id)
     rows: dict[str, Observation] = {}
     label: str | None = None
     index = start
@@ -201,7 +200,7 @@ def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalog
     an area label directly followed by a grade line, anywhere after the main rows."""
     have = {o.area_id: o for o in rows}
     added: dict[str, Observation] = {}
-    match_area = area_matcher(catalogue, cycle_id)
+    match_area = catalogue.area_matcher(cycle_id)
     for label, grade in zip(blocks, blocks[1:]):
         word = _grade(grade.text, welsh)
         area = match_area(label.text) if word and len(label.text) <= 120 else None
@@ -219,7 +218,7 @@ def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalog
 
 def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed: str, catalogue: Catalogue,
              cycle_id: str, parsed: ParsedPage) -> None:
-    area = area_matcher(catalogue, cycle_id)(label)
+    area = catalogue.area_matcher(cycle_id)(label)
     if area is not None and area.level != "area":
         area = None
     area_id = area.id if area else f"unmapped.{slugify(label)}"
@@ -240,7 +239,7 @@ def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id
     """Areas the cycle never grades, where the page reports on them (low = folded(text) when known)."""
     have = {o.area_id for o in parsed.observations}
     mentioned: set[str] = set()
-    match_area = area_matcher(catalogue, cycle_id)
+    match_area = catalogue.area_matcher(cycle_id)
     if search_from(_VICTIM_UNGRADED, text, folded(text) if low is None else low, "victims of crime"):
         mentioned.add("victim-service")
     for block in blocks:

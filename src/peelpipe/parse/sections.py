@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from peelpipe.config import Area, Catalogue
+from peelpipe.config import Area, AreaMatcher, Catalogue
 from peelpipe.grades import GRADED, PENDING, UNGRADED
 from peelpipe.models import (SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue)
-from peelpipe.parse.areas import AreaMatcher, area_matcher
 from peelpipe.parse.blocks import HEADING_TAGS, Block
 from peelpipe.parse.text import (FINDING_START, finding_kind, first_sentence, folded, is_last_updated, label_of,
                                  last_updated, looks_like_label, prose_grade, slugify)
@@ -50,7 +49,7 @@ def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pill
     """
     sections: list[Section] = []
     current: Section | None = None
-    match = area_matcher(catalogue, cycle_id, pillar)
+    match = catalogue.area_matcher(cycle_id, pillar)
     for block in blocks:
         # Only a heading (Block.is_heading), or a question, can start a section.
         head = (_section_head(block, match, pillar, levels) if block.tag in HEADING_TAGS or "?" in block.text
