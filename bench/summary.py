@@ -73,7 +73,8 @@ def correct(results: dict[str, Any]) -> bool:
 
 def _parse_lines(name: str, p: dict[str, Any]) -> list[str]:
     lines = [f"parse      {p['pages']} {name} pages ({p['bytes'] / 1e6:.1f} MB): peelpipe {p['pages_per_s']:.0f} pages/s, "
-             f"BeautifulSoup reference {p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x",
+             f"BeautifulSoup reference {p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x"
+             + (f" ({p['interleaved_ratio']:.1f}x taking turns every 16 pages)" if "interleaved_ratio" in p else ""),
              f"           peelpipe {mmm(p['peelpipe_s'], digits=3)}; reference {mmm(p['bs4_s'], digits=3)}",
              f"           same grades from both parsers on {p['same_grades']}/{p['pages']} pages"
              + ("" if p.get("reference_swapped", True) else "  !! the BS4 swap did not reach every page")]

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from peelpipe.heap import keep_heap_top
+
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset({
     "p", "li", "dt", "dd", "td", "th", "caption", "div", "section", "article", "aside", "main",
@@ -99,6 +101,7 @@ def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
     Text that follows a nested block starts a new block, as a reader would see it. Layout
     whitespace between blocks starts nothing; inside a block's run it separates words.
     """
+    keep_heap_top()  # lexbor's per-page arenas would otherwise shrink and regrow the heap on every page
     tree = LexborHTMLParser(html.utf8 if type(html) is Utf8Text else html)
     out: list[Block] = []
     body = tree.body
