@@ -208,3 +208,13 @@ def test_long_work_shows_progress(tmp_path: Path, capsys) -> None:
     assert "50/" in err and "pages fetched" in err
     assert main(["replay", "--warehouse", wh]) == 0
     assert "pages replayed" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    wh = tmp_path / "wh"  # empty: both commands still print a few lines
+    for args in (["changes"], ["status"]):
+        process = subprocess.Popen([sys.executable, "-m", "peelpipe", *args, "--warehouse", str(wh)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process.stdout.close()  # as `peelpipe changes | head -1` does once it has its line
+        err = process.stderr.read()
+        assert process.wait(timeout=60) == 0 and err == "", (args, err)

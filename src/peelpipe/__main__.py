@@ -1,5 +1,5 @@
-"""`python -m peelpipe` runs the command line."""
+"""`python -m peelpipe` runs the command line, exactly as the `peelpipe` command does."""
 
-from peelpipe.cli import main
+from peelpipe.cli import console
 
-raise SystemExit(main())
+console()

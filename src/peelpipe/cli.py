@@ -7,6 +7,7 @@ Prefect is imported only by the commands that run flows, so `peelpipe --help` st
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -98,14 +99,16 @@ def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[
                                      progress=progress_printer(args.quiet or args.json), deliver=deliver)
     else:
         prefect_environment(catalogue.settings.prefect_home)
+        from flows.api import local_api
         from flows.peel import backfill_flow, refresh_flow
 
         overrides = _settings_overrides(args)
-        if mode == "run":
-            result = refresh_flow(settings=overrides, progress=not (args.quiet or args.json))
-        else:
-            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce, settings=overrides,
-                                   progress=not (args.quiet or args.json))
+        with local_api():  # the configured Prefect server, else one served from this process for the run
+            if mode == "run":
+                result = refresh_flow(settings=overrides, progress=not (args.quiet or args.json))
+            else:
+                result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce,
+                                       settings=overrides, progress=not (args.quiet or args.json))
         return result["summary"]
 
 
@@ -336,8 +339,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def console() -> None:
+    """The `peelpipe` command: main(), its exit handlers, then exit without tearing down modules.
+
+    By the time main() returns, everything it wrote is closed and synced (the warehouse survives
+    a kill at any point, so it does not rely on teardown). What is skipped is the interpreter
+    freeing every imported module one by one: about 2 s after a Prefect run, which imports
+    Prefect's server."""
+    code = main()
+    atexit._run_exitfuncs()  # logging.shutdown, Prefect's drains: what a normal exit would run
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (peelpipe … | head) has nothing left to receive
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """The command line, as a function: parse `argv`, run the command, return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -345,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     except PeelpipeError as exc:
         print(f"peelpipe: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (peelpipe changes | head): nothing is wrong, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit, when stdout is flushed
+        return 0
     except OSError as exc:  # a disk full, a folder without permission: say which file and why
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"peelpipe: error: {exc.strerror or exc}{where}; check the path, free space and permissions",

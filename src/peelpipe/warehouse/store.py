@@ -85,7 +85,9 @@ class Warehouse:
             return []
         path = self.root / manifest["tables"][name]["path"]
         try:
-            return pq.read_table(path).to_pylist()
+            # ParquetFile, not pq.read_table: that imports pyarrow.dataset and pandas (0.35 s a run) for one file
+            with pq.ParquetFile(path) as parquet:
+                return parquet.read().to_pylist()
         except (OSError, pa.ArrowException) as exc:
             raise WarehouseError(f"cannot read table {name} at {path}: {exc}") from None
 

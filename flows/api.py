@@ -1,0 +1,95 @@
+"""The Prefect API a command-line flow run reports to, when no Prefect server is configured.
+
+Without ``PREFECT_API_URL``, Prefect 3 starts a temporary API server for each run in a second
+Python process, which imports the whole server again and is polled until it answers: on this
+project's machine that is 7 to 12 s and about 200 MB before the first task. ``local_api`` serves
+the same API (``prefect.server.api.server.create_app``, as ``prefect server start`` does) from a
+thread of the running process instead, on a loopback port, for the length of one run. The run's
+flow and task runs, states and logs land in the same database under ``PREFECT_HOME``; nothing
+outlives the process, even when it is killed. A configured server is always used as it is.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+STARTUP_TIMEOUT_S = 60.0
+DRAIN_TIMEOUT_S = 5.0
+
+
+def configured_api_url() -> str | None:
+    """The Prefect API that settings (environment or profile) point at, if any."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or None
+
+
+@contextmanager
+def local_api() -> Iterator[str | None]:
+    """Run the body against the configured Prefect API, or else against one served in-process.
+
+    Yields the API URL in use; None when the in-process server could not start, in which case
+    the body runs with Prefect's own temporary server (slower, same result) and a line on stderr
+    says why.
+    """
+    configured = configured_api_url()
+    if configured:
+        yield configured
+        return
+    try:
+        server, thread, url = _start()
+    except Exception as exc:  # noqa: BLE001 - any failure here only costs speed: Prefect's own way still works
+        print(f"peelpipe: serving the Prefect API in-process failed ({type(exc).__name__}: {exc}); "
+              "Prefect will start its temporary server instead", file=sys.stderr)
+        yield None
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            try:
+                yield url
+            finally:
+                _drain()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _start() -> tuple[Any, threading.Thread, str]:
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    app = create_app(ephemeral=True, final=True)  # no UI, no background services: what a one-off run needs
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="prefect-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive():
+            sock.close()
+            raise RuntimeError("the API server stopped while starting (see the log above)")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise TimeoutError(f"the API server did not start within {STARTUP_TIMEOUT_S:.0f} s")
+        time.sleep(0.02)
+    return server, thread, f"http://127.0.0.1:{port}/api"
+
+
+def _drain() -> None:
+    """Send the run's queued logs and events while the server is still there to take them."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=DRAIN_TIMEOUT_S)

@@ -1,0 +1,88 @@
+"""A command-line run through Prefect with no Prefect server configured: the API is served from the
+peelpipe process itself (flows/api.py), the run is recorded in Prefect's database, and no second
+process is started or left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from peelpipe.samplesite import serve_site
+
+pytestmark = pytest.mark.prefect
+
+COMMAND = Path(sys.executable).with_name("peelpipe")  # the console script, as a user runs it
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
+                found.add(int(name))
+    return found
+
+
+def test_a_backfill_through_prefect_without_a_server_runs_in_one_process(tmp_path: Path) -> None:
+    home = tmp_path / "prefect-home"  # a fresh home: Prefect creates its database on this run
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update({"PREFECT_HOME": str(home), "PREFECT_API_URL": ""})
+    with serve_site() as site:
+        process = subprocess.Popen([str(COMMAND), "backfill", "--cycles", "2017", "--forces", "staffordshire",
+                                    "--warehouse", str(tmp_path / "wh"), "--base-url", site.url, "--delay", "0",
+                                    "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        children: set[int] = set()
+        deadline = time.monotonic() + 240
+        while process.poll() is None and time.monotonic() < deadline:
+            children |= _children(process.pid)
+            time.sleep(0.1)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert children == set(), "the Prefect API should be served from the peelpipe process, not a child"
+    summary = json.loads(out)
+    assert summary["stats"]["pages_parsed"] > 0 and summary["tables"]["judgements"] > 0
+    assert "Traceback" not in err and "Error" not in err, err
+
+    db = sqlite3.connect(home / "prefect.db")
+    try:
+        runs = db.execute("SELECT flow_run.state_type, flow_run.id FROM flow_run JOIN flow ON flow.id = flow_run.flow_id "
+                          "WHERE flow.name = 'peel-backfill'").fetchall()
+        assert [state for state, _ in runs] == ["COMPLETED"]
+        tasks = db.execute("SELECT state_type FROM task_run WHERE flow_run_id = ?", (runs[0][1],)).fetchall()
+        assert tasks and {state for state, in tasks} == {"COMPLETED"}
+    finally:
+        db.close()
+
+
+def test_a_configured_server_is_used_as_it_is(monkeypatch) -> None:
+    from flows import api
+
+    monkeypatch.setattr(api, "configured_api_url", lambda: "http://prefect.example:4200/api")
+    monkeypatch.setattr(api, "_start", lambda: pytest.fail("must not serve an API when one is configured"))
+    with api.local_api() as url:
+        assert url == "http://prefect.example:4200/api"
+
+
+def test_when_the_api_cannot_be_served_in_process_prefect_falls_back_to_its_own(monkeypatch, capsys) -> None:
+    from flows import api
+
+    def broken() -> None:
+        raise OSError("address in use")
+
+    monkeypatch.setattr(api, "configured_api_url", lambda: None)
+    monkeypatch.setattr(api, "_start", broken)
+    with api.local_api() as url:
+        assert url is None
+    err = capsys.readouterr().err
+    assert "OSError: address in use" in err and "temporary server instead" in err and err.count("\n") == 1
