@@ -1,9 +1,10 @@
 """Measuring one peelpipe command in its own process: wall time, memory, summary, Prefect phases.
 
-Memory is measured two ways, because a Prefect run is two processes (peelpipe, plus the temporary
-Prefect API server it starts as a child): ``maxrss_mb`` is what wait4() reports (the largest single
-process, children included only as a maximum), ``tree_mb`` the peak of the summed RSS of the
-process and all its descendants, sampled from /proc every 0.1 s. The targets use ``tree_mb``.
+Memory is measured two ways, because a Prefect run may be two processes (peelpipe, plus a
+temporary Prefect API server, when Prefect starts its own; peelpipe serves the API in-process
+instead, flows/api.py): ``maxrss_mb`` is what wait4() reports (the largest single process,
+children included only as a maximum), ``tree_mb`` the peak of the summed RSS of the process and
+all its descendants, sampled from /proc every 0.1 s. The targets use ``tree_mb``.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def _epoch(text: str | None) -> float | None:
 
 def prefect_phases(prefect_home: Path, run: CliRun, warehouse: str) -> dict[str, float]:
     """Where a Prefect run's wall time went, from the Prefect database of the run's PREFECT_HOME:
-    start-up (process start to flow run start: imports, temporary API server, flow run creation),
+    start-up (process start to flow run start: imports, starting the Prefect API, flow run creation),
     each task family's run time, orchestration inside the flow (flow time not spent in a task
     body) and shut-down (flow run end to process exit). {} when the flow run is not found."""
     db = prefect_home / "prefect.db"

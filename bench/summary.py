@@ -96,8 +96,8 @@ def _phase_line(records: list[dict[str, Any]]) -> str:
     def m(key: str) -> str:
         return f"{med([p[key] for p in phases]):.1f}"
 
-    return (f"           where the Prefect run's time goes (medians, s): start-up {m('startup_s')} (imports, temporary "
-            f"API server, flow run creation), flow {m('flow_s')} = tasks [discover {m('discover_task_s')}, "
+    return (f"           where the Prefect run's time goes (medians, s): start-up {m('startup_s')} (imports, "
+            f"the Prefect API starting, flow run creation), flow {m('flow_s')} = tasks [discover {m('discover_task_s')}, "
             f"fetch+parse {m('fetch_parse_tasks_s')}, build+publish {m('build_publish_task_s')}] + orchestration "
             f"{m('orchestration_s')} ({phases[0]['tasks']} task runs), shut-down {m('shutdown_s')}")
 
