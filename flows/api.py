@@ -47,6 +47,8 @@ def local_api() -> Iterator[str | None]:
     except Exception as exc:  # noqa: BLE001 - any failure here only costs speed: Prefect's own way still works
         print(f"peelpipe: serving the Prefect API in-process failed ({type(exc).__name__}: {exc}); "
               "Prefect will start its temporary server instead", file=sys.stderr)
+        server = None
+    if server is None:  # (outside the except clause, so that the run's own errors are not chained to this one)
         yield None
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
