@@ -14,6 +14,7 @@ are the 2023-25 template with the cycle's years and paths rewritten.
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import re
 from collections import Counter
@@ -22,6 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
+from peelpipe.config import Catalogue
+from peelpipe.config import load as load_catalogue
+from peelpipe.grades import GRADED
 from peelpipe.samplesite import build as sb
 
 SEED = 20240808
@@ -32,6 +36,16 @@ UPCOMING = "2025-27"  # rendered from the 2023-25 template
 YEAR_REWRITES = (("-2023-25/", "-2025-27/"), ("2023\u20132025", "2025\u20132027"), ("2023\u201325", "2025\u201327"),
                  ("2023-2025", "2025-2027"))
 TITLE_PREFIX = "SYNTHETIC BENCHMARK DATA \u2013 "
+# Questions the real site graded for which the sample site has no summary wording (it knows no
+# real grade for them, so it never needs one). The synthetic site grades them too, in these words.
+SYNTHETIC_ACTIVITY = {
+    "efficiency.financial-position": "securing its financial position for the short and long term",
+    "efficiency.workforce-model": "providing policing with an affordable, sustainable workforce",
+    "efficiency.understanding-demand": "understanding the demand it faces",
+    "legitimacy.ethical-culture": "promoting the wellbeing of its staff and an ethical culture",
+    "legitimacy.crime-recording": "recording crimes in line with the Home Office Counting Rules",
+    "legitimacy.stop-and-search": "using stop and search and Taser fairly and appropriately",
+}
 _BANNER = re.compile(r'<div class="sample-banner" role="note">\n.*?</div>\n', re.S)
 
 
@@ -80,18 +94,24 @@ def _fact(force: str, cycle: str, area: str, grade: str, tranche: int | None = N
     return sb.Fact(force=force, cycle=cycle, area=area, grade=grade, source=SOURCE, tranche=tranche)
 
 
+@functools.cache
+def _catalogue() -> Catalogue:
+    return load_catalogue()
+
+
 def pillar_cycle(rng: random.Random, force: sb.ForceInfo, cycle: str) -> sb.ForceCycle:
-    """Every pillar and question the template can grade gets a grade; the rest are ungraded."""
+    """Every pillar and every question the configuration says was graded gets a grade; the rest
+    (specialist capabilities, say) are printed ungraded, as the real pages did."""
     fc = sb.ForceCycle(force, cycle)
     tranche = rng.randint(1, 3) if cycle == "2018-19" else None
-    activities = {**sb.QUESTION_ACTIVITY, **(sb.QUESTION_ACTIVITY_2015 if cycle == "2015" else {})}
+    expected = _catalogue().expected_status
     for pillar in sb.PILLARS:
         if cycle == "2014" and pillar == "legitimacy":
             continue  # not graded in 2014; the template has no page for it
         if not (cycle == "2014" and pillar == "effectiveness"):  # 2014: question grades only
             fc.grades[pillar] = _fact(force.id, cycle, pillar, _draw(rng, FOUR), tranche)
         for area, _ in sb.QUESTIONS[cycle].get(pillar, []):
-            if area in activities:
+            if expected(area, cycle) == GRADED:
                 fc.grades[area] = _fact(force.id, cycle, area, _draw(rng, FOUR), tranche)
             else:
                 fc.ungraded[area] = {"force": force.id, "cycle": cycle, "area": area, "source": SOURCE}
@@ -173,7 +193,7 @@ def generate(root: Path, seed: int = SEED, cycles: list[str] | None = None) -> S
         site.families[family] += 1
         site.bytes += len(data)
 
-    with no_flagship():
+    with no_flagship(), mock.patch.dict(sb.QUESTION_ACTIVITY, SYNTHETIC_ACTIVITY):
         for cycle in cycles:
             template = "2023-25" if cycle == UPCOMING else cycle
             for force in forces.values():
