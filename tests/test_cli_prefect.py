@@ -86,3 +86,32 @@ def test_when_the_api_cannot_be_served_in_process_prefect_falls_back_to_its_own(
         assert url is None
     err = capsys.readouterr().err
     assert "OSError: address in use" in err and "temporary server instead" in err and err.count("\n") == 1
+
+
+def test_a_refused_run_through_prefect_ends_in_one_clear_line_with_the_traceback_kept(tmp_path: Path) -> None:
+    from httpsim import Reply, ScriptedServer
+
+    home = tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update({"PREFECT_HOME": str(home), "PREFECT_API_URL": ""})
+    with ScriptedServer() as site:
+        site.route("/peel-assessments/", Reply(403, b"<html><body>Access denied: automated traffic</body></html>"))
+        result = subprocess.run([str(COMMAND), "backfill", "--cycles", "2017", "--forces", "staffordshire",
+                                 "--warehouse", str(tmp_path / "wh"), "--base-url", site.url, "--delay", "0"],
+                                env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("peelpipe: error: ") and "HTTP 403" in lines[-1], result.stderr
+    assert "Traceback" not in result.stderr and len(lines) <= 4, result.stderr
+    assert "prefect flow-run logs " in result.stderr  # where the traceback went
+    assert not (tmp_path / "wh" / "CURRENT").exists()  # nothing published
+
+    db = sqlite3.connect(home / "prefect.db")
+    try:
+        failed = db.execute("SELECT flow_run.id FROM flow_run JOIN flow ON flow.id = flow_run.flow_id "
+                            "WHERE flow.name = 'peel-backfill' AND flow_run.state_type = 'FAILED'").fetchall()
+        assert len(failed) == 1
+        logs = [m for m, in db.execute("SELECT message FROM log WHERE flow_run_id = ?", failed[0])]
+        assert any("Traceback" in m and "SiteRefusedError" in m for m in logs)
+    finally:
+        db.close()

@@ -100,10 +100,12 @@ def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[
     else:
         prefect_environment(catalogue.settings.prefect_home)
         from flows.api import local_api
+        from flows.console import terse_console
         from flows.peel import backfill_flow, refresh_flow
 
         overrides = _settings_overrides(args)
         with local_api():  # the configured Prefect server, else one served from this process for the run
+            terse_console()  # (after local_api: starting Prefect's server sets logging up afresh)
             if mode == "run":
                 result = refresh_flow(settings=overrides, progress=not (args.quiet or args.json))
             else:
