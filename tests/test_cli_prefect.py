@@ -1,6 +1,6 @@
 """A command-line run through Prefect with no Prefect server configured: the API is served from the
-peelpipe process itself (flows/api.py), the run is recorded in Prefect's database, and no second
-process is started or left behind."""
+peelpipe process itself (flows/api.py), the run is recorded in Prefect's database, no second
+process is started or left behind, and a failed run ends in one clear line on the terminal."""
 
 from __future__ import annotations
 
