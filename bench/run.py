@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import summary  # noqa: E402
 from parsebench import bench_parse, site_pages  # noqa: E402
-from runs import bench_duckdb, bench_runs, read_back  # noqa: E402
+from runs import bench_duckdb, bench_runs, bench_server_runs, read_back  # noqa: E402
 from synthetic import SEED, family_counts, generate  # noqa: E402
 
 from peelpipe.config import load  # noqa: E402
@@ -90,6 +90,10 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     log(f"runs: {args.repeat} x (backfill, no-change run) per mode, Prefect home {PREFECT_HOME} ...")
     with serve_site(site.root) as server:
         results["runs"] = bench_runs(server.url, work, args.repeat, env, PREFECT_HOME, log)
+        if not args.quick:
+            log(f"runs: {args.repeat} x no-change run against a running Prefect server ...")
+            results["runs"]["run_prefect_server"] = bench_server_runs(server.url, work, args.repeat, env,
+                                                                      PREFECT_HOME / "server", log)
     results["read_back"] = {mode: read_back(work / f"{mode}-0", site.grades) for mode in ("library", "prefect")}
     results["duckdb"] = bench_duckdb(work / "library-0", max(5, args.repeat * 3), site.grades)
     return results

@@ -5,7 +5,14 @@ warehouse holds compared with the grades the synthetic site was generated with, 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +51,57 @@ def bench_runs(url: str, tmp: Path, repeat: int, env: dict[str, str], prefect_ho
                 log(f"  {kind:8} {mode:8} #{i + 1}: {run.wall_s:6.2f} s, peak {run.tree_mb:4.0f} MB "
                     f"(largest process {run.maxrss_mb:.0f} MB), {run.summary['stats'].get('requests')} requests, "
                     f"load {run.load_before:.1f} before")
+    return records
+
+
+@contextmanager
+def prefect_server(env: dict[str, str], home: Path) -> Iterator[dict[str, str]]:
+    """`prefect server start` on a free loopback port (no UI), its own home; yields the clients' env."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home.mkdir(parents=True, exist_ok=True)
+    server_env = {**env, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"}
+    server_env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port), "--no-ui", "--analytics-off"], env=server_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"prefect server start did not come up on port {port}")
+            try:
+                if httpx.get(url + "/health", timeout=2.0).json() is True:
+                    break
+            except (httpx.HTTPError, ValueError):
+                time.sleep(0.3)
+        yield {**server_env, "PREFECT_API_URL": url}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def bench_server_runs(url: str, tmp: Path, repeat: int, env: dict[str, str], home: Path,
+                      log: Any = print) -> list[dict[str, Any]]:
+    """No-change runs through the flow against a running Prefect server (as scheduled runs under
+    `peelpipe serve` or a worker run), on the warehouse the Prefect-mode runs above left."""
+    common = ["--base-url", url, "--delay", "0"]
+    records = []
+    with prefect_server(env, home) as server_env:
+        run_cli(["run", "--warehouse", str(tmp / "prefect-0"), *common], server_env)  # warm-up: the server's first runs
+        for i in range(repeat):
+            run = run_cli(["run", "--warehouse", str(tmp / "prefect-0"), *common], server_env)
+            records.append(_record(run))
+            log(f"  run      server   #{i + 1}: {run.wall_s:6.2f} s, peak {run.tree_mb:4.0f} MB, "
+                f"{run.summary['stats'].get('requests')} requests, load {run.load_before:.1f} before")
     return records
 
 

@@ -119,6 +119,10 @@ def render(results: dict[str, Any], tgt: dict[str, dict[str, Any]]) -> str:
                 lines.append(f"{label:10} {'library' if mode == 'library' else 'Prefect'} {mmm(_walls(results, f'{kind}_{mode}'))}, "
                              f"peak {max(r['tree_mb'] for r in recs):.0f} MB process tree "
                              f"(largest process {max(r['maxrss_mb'] for r in recs):.0f} MB)")
+            served = runs.get(f"{kind}_prefect_server")
+            if served:
+                lines.append(f"{'':10} Prefect against a running server {mmm(_walls(results, f'{kind}_prefect_server'))}, "
+                             f"peak {max(r['tree_mb'] for r in served):.0f} MB (the server is another process)")
             lib, pf = med(_walls(results, f"{kind}_library")), med(_walls(results, f"{kind}_prefect"))
             lines.append(f"           Prefect/library {pf / lib:.2f}x")
             lines.append(_phase_line(runs[f"{kind}_prefect"]))
