@@ -121,7 +121,8 @@ def render(results: dict[str, Any], tgt: dict[str, dict[str, Any]]) -> str:
                              f"(largest process {max(r['maxrss_mb'] for r in recs):.0f} MB)")
             served = runs.get(f"{kind}_prefect_server")
             if served:
-                lines.append(f"{'':10} Prefect against a running server {mmm(_walls(results, f'{kind}_prefect_server'))}, "
+                walls = _walls(results, f"{kind}_prefect_server")
+                lines.append(f"{'':10} Prefect against a running server {mmm(walls)}, "
                              f"peak {max(r['tree_mb'] for r in served):.0f} MB (the server is another process)")
             lib, pf = med(_walls(results, f"{kind}_library")), med(_walls(results, f"{kind}_prefect"))
             lines.append(f"           Prefect/library {pf / lib:.2f}x")
