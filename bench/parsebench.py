@@ -116,8 +116,9 @@ def interleaved_ratio(pages: list[Page], catalogue: Catalogue, chunk: int = 16) 
     """The ratio again, with the parsers taking turns every `chunk` pages (one pass each).
 
     Each parser then starts every turn with caches the other has just filled, as a parser inside
-    a pipeline does between fetches; the figure is lower than the steady-state one, and steadier
-    on a shared machine whose speed drifts between passes.
+    a pipeline does between fetches. The figure is steadier than the whole-pass one on a shared
+    machine whose speed drifts from one second to the next, and on this project's pages usually
+    a little lower.
     """
     spent = spent_ref = 0.0
     for at in range(0, len(pages), chunk):
