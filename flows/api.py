@@ -11,6 +11,7 @@ outlives the process, even when it is killed. A configured server is always used
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 import threading
@@ -60,8 +61,7 @@ def local_api() -> Iterator[str | None]:
             finally:
                 _drain()
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        _stop(server, thread)
 
 
 def _start() -> tuple[Any, threading.Thread, str]:
@@ -86,6 +86,20 @@ def _start() -> tuple[Any, threading.Thread, str]:
             raise TimeoutError(f"the API server did not start within {STARTUP_TIMEOUT_S:.0f} s")
         time.sleep(0.02)
     return server, thread, f"http://127.0.0.1:{port}/api"
+
+
+def _stop(server: Any, thread: threading.Thread) -> None:
+    """Shut the server down. Now and then its shutdown cancels a database connection's rollback,
+    which SQLAlchemy logs as an error with a traceback; the run is over and recorded by then, and
+    SQLite rolls the transaction back anyway, so that one logger is muted while the server stops."""
+    pool_log = logging.getLogger("sqlalchemy.pool")
+    level = pool_log.level
+    pool_log.setLevel(logging.CRITICAL)
+    try:
+        server.should_exit = True
+        thread.join(timeout=10)
+    finally:
+        pool_log.setLevel(level)
 
 
 def _drain() -> None:

@@ -64,6 +64,10 @@ def prefect_environment(prefect_home: str) -> None:
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": "2",
         "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(home / "storage"),
+        # Automations are evaluated by a long-running server; the API a run serves for itself has no
+        # use for them, and starting their service costs a second of every run. (A server of the
+        # user's own reads its own settings.)
+        "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
