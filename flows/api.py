@@ -6,7 +6,8 @@ project's machine that is 7 to 12 s and about 200 MB before the first task. ``lo
 the same API (``prefect.server.api.server.create_app``, as ``prefect server start`` does) from a
 thread of the running process instead, on a loopback port, for the length of one run. The run's
 flow and task runs, states and logs land in the same database under ``PREFECT_HOME``; nothing
-outlives the process, even when it is killed. A configured server is always used as it is.
+outlives the process, even when it is killed. A configured server is always used as it is, once
+it has answered a health check.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from peelpipe.errors import ConfigError
+from peelpipe.schedule import server_problem
 
 STARTUP_TIMEOUT_S = 60.0
 DRAIN_TIMEOUT_S = 5.0
@@ -41,6 +45,10 @@ def local_api() -> Iterator[str | None]:
     """
     configured = configured_api_url()
     if configured:
+        problem = server_problem(configured)
+        if problem:
+            raise ConfigError(f"no Prefect API answers at PREFECT_API_URL={configured} ({problem}): start that "
+                              "server, or unset PREFECT_API_URL to have the run serve its own, or use --no-prefect")
         yield configured
         return
     try:

@@ -69,9 +69,30 @@ def test_a_configured_server_is_used_as_it_is(monkeypatch) -> None:
     from flows import api
 
     monkeypatch.setattr(api, "configured_api_url", lambda: "http://prefect.example:4200/api")
+    monkeypatch.setattr(api, "server_problem", lambda url: None)  # it answers its health check
     monkeypatch.setattr(api, "_start", lambda: pytest.fail("must not serve an API when one is configured"))
     with api.local_api() as url:
         assert url == "http://prefect.example:4200/api"
+
+
+def test_a_configured_server_that_does_not_answer_is_one_clear_error(monkeypatch) -> None:
+    import socket
+
+    from flows import api
+
+    from peelpipe.errors import ConfigError
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
+    monkeypatch.setattr(api, "configured_api_url", lambda: url)
+    monkeypatch.setattr(api, "_start", lambda: pytest.fail("must not serve an API when one is configured"))
+    with pytest.raises(ConfigError) as error:
+        with api.local_api():
+            pytest.fail("the run must not start")
+    message = str(error.value)
+    assert f"PREFECT_API_URL={url}" in message and "ConnectError" in message and "--no-prefect" in message
+    assert "\n" not in message
 
 
 def test_when_the_api_cannot_be_served_in_process_prefect_falls_back_to_its_own(monkeypatch, capsys) -> None:
