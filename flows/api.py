@@ -22,17 +22,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from peelpipe.errors import ConfigError
-from peelpipe.schedule import server_problem
+from peelpipe.schedule import api_url, server_problem
 
 STARTUP_TIMEOUT_S = 60.0
 DRAIN_TIMEOUT_S = 5.0
-
-
-def configured_api_url() -> str | None:
-    """The Prefect API that settings (environment or profile) point at, if any."""
-    from prefect.settings import get_current_settings
-
-    return get_current_settings().api.url or None
 
 
 @contextmanager
@@ -43,7 +36,7 @@ def local_api() -> Iterator[str | None]:
     the body runs with Prefect's own temporary server (slower, same result) and a line on stderr
     says why.
     """
-    configured = configured_api_url()
+    configured = api_url()  # PREFECT_API_URL, else the active Prefect profile's
     if configured:
         problem = server_problem(configured)
         if problem:
@@ -76,7 +69,7 @@ def _start() -> tuple[Any, threading.Thread, str]:
     import uvicorn
     from prefect.server.api.server import create_app
 
-    app = create_app(ephemeral=True, final=True)  # no UI, no background services: what a one-off run needs
+    app = create_app(ephemeral=True, final=True)  # no UI, and only the services that record a run
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

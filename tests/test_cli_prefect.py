@@ -68,7 +68,7 @@ def test_a_backfill_through_prefect_without_a_server_runs_in_one_process(tmp_pat
 def test_a_configured_server_is_used_as_it_is(monkeypatch) -> None:
     from flows import api
 
-    monkeypatch.setattr(api, "configured_api_url", lambda: "http://prefect.example:4200/api")
+    monkeypatch.setattr(api, "api_url", lambda: "http://prefect.example:4200/api")
     monkeypatch.setattr(api, "server_problem", lambda url: None)  # it answers its health check
     monkeypatch.setattr(api, "_start", lambda: pytest.fail("must not serve an API when one is configured"))
     with api.local_api() as url:
@@ -85,7 +85,7 @@ def test_a_configured_server_that_does_not_answer_is_one_clear_error(monkeypatch
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
-    monkeypatch.setattr(api, "configured_api_url", lambda: url)
+    monkeypatch.setattr(api, "api_url", lambda: url)
     monkeypatch.setattr(api, "_start", lambda: pytest.fail("must not serve an API when one is configured"))
     with pytest.raises(ConfigError) as error:
         with api.local_api():
@@ -101,7 +101,7 @@ def test_when_the_api_cannot_be_served_in_process_prefect_falls_back_to_its_own(
     def broken() -> None:
         raise OSError("address in use")
 
-    monkeypatch.setattr(api, "configured_api_url", lambda: None)
+    monkeypatch.setattr(api, "api_url", lambda: None)
     monkeypatch.setattr(api, "_start", broken)
     with api.local_api() as url:
         assert url is None
