@@ -40,7 +40,8 @@ class CliRun:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def _ppids() -> dict[int, int]:
+def parent_pids() -> dict[int, int]:
+    """Every process's parent, from /proc (pid -> ppid)."""
     out: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -73,7 +74,7 @@ class TreeSampler(threading.Thread):
         tree, tick = {self.pid}, 0
         while not self._done.is_set():
             if tick % 4 == 0:
-                parents = _ppids()
+                parents = parent_pids()
                 tree = {self.pid}
                 grew = True
                 while grew:

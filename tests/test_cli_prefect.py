@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from peelpipe.samplesite import serve_site
+
+sys.path.insert(0, str(ROOT / "bench"))
+from measure import parent_pids  # noqa: E402  (the bench's /proc reader)
 
 pytestmark = pytest.mark.prefect
 
@@ -22,16 +26,7 @@ COMMAND = Path(sys.executable).with_name("peelpipe")  # the console script, as a
 
 
 def _children(pid: int) -> set[int]:
-    found = set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_bytes()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
-                found.add(int(name))
-    return found
+    return {child for child, parent in parent_pids().items() if parent == pid}
 
 
 def test_a_backfill_through_prefect_without_a_server_runs_in_one_process(tmp_path: Path) -> None:
