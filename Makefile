@@ -11,11 +11,12 @@ export DO_NOT_TRACK := 1
 
 .PHONY: demo test bench venv clean browser
 
-$(BIN)/.installed: pyproject.toml requirements.lock
+$(BIN)/.installed: pyproject.toml requirements.lock hatch_build.py src/peelpipe/parse/_blockwalk.c src/peelpipe/parse/lexbor_layout.h
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>&1 | grep -v "is ignored" || true
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python -c "from peelpipe.parse.blocks import BLOCK_WALK; print('peelpipe block walk:', BLOCK_WALK)"
 	@touch $@
 
 venv: $(BIN)/.installed

@@ -16,7 +16,7 @@ from reference_bs4 import bs_blocks
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage
-from peelpipe.parse import parse_page
+from peelpipe.parse import blocks, parse_page
 from peelpipe.pipeline import plan_pages
 
 Page = tuple[PageRef, bytes, "dict[str, str] | None"]  # ref, body, grades the page prints (None: unknown)
@@ -54,6 +54,17 @@ def bs4_blocks() -> Iterator[list[int]]:
             module.html_blocks = original
 
 
+@contextmanager
+def python_walk() -> Iterator[None]:
+    """html_blocks with its walk in Python, as on a machine where the compiled walk was not built."""
+    compiled = blocks._compiled
+    blocks._compiled = None
+    try:
+        yield
+    finally:
+        blocks._compiled = compiled
+
+
 def grades_of(parsed: ParsedPage) -> dict[str, str]:
     """(area -> grade) of the graded observations of a parsed page."""
     return {o.area_id: o.grade for o in parsed.observations if o.grade}
@@ -68,6 +79,7 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
     reference part of its own cost, so the ratio errs in its favour.)
     """
     ours: list[float] = []
+    python_walk_s: list[float] = []
     theirs: list[float] = []
     mine: list[ParsedPage] = []
     ref: list[ParsedPage] = []
@@ -85,6 +97,13 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
         started = time.perf_counter()
         mine = [parse_page(body, r, catalogue) for r, body, _ in pages]
         ours.append(time.perf_counter() - started)
+        if blocks._compiled is not None:
+            with python_walk():
+                gc.collect()
+                started = time.perf_counter()
+                for r, body, _ in pages:
+                    parse_page(body, r, catalogue)
+                python_walk_s.append(time.perf_counter() - started)
         if reference:
             with bs4_blocks() as calls:
                 gc.collect()
@@ -94,12 +113,16 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
             swapped_calls = calls[0]
     n = len(pages)
     result: dict[str, Any] = {"pages": n, "bytes": sum(len(b) for _, b, _ in pages), "peelpipe_s": ours,
-                              "pages_per_s": n / statistics.median(ours)}
+                              "pages_per_s": n / statistics.median(ours), "block_walk": blocks.BLOCK_WALK}
+    if python_walk_s:
+        result["python_walk_s"] = python_walk_s
     if reference:
         disagree = [(p[0].path, grades_of(a), grades_of(b)) for p, a, b in zip(pages, mine, ref)
                     if grades_of(a) != grades_of(b)]
         result.update({"bs4_s": theirs, "bs4_pages_per_s": n / statistics.median(theirs),
                        "ratio": statistics.median(theirs) / statistics.median(ours),
+                       **({"python_walk_ratio": statistics.median(theirs) / statistics.median(python_walk_s)}
+                          if python_walk_s else {}),
                        "reference_swapped": swapped_calls == n,
                        "same_grades": n - len(disagree), "disagreements": disagree[:20],
                        "interleaved_ratio": interleaved_ratio(pages, catalogue)})

@@ -76,6 +76,9 @@ def _parse_lines(name: str, p: dict[str, Any]) -> list[str]:
              f"BeautifulSoup reference {p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x"
              + (f" ({p['interleaved_ratio']:.1f}x taking turns every 16 pages)" if "interleaved_ratio" in p else ""),
              f"           peelpipe {mmm(p['peelpipe_s'], digits=3)}; reference {mmm(p['bs4_s'], digits=3)}",
+             f"           block walk: {p.get('block_walk', '?')}"
+             + (f"; with the Python walk instead, peelpipe {mmm(p['python_walk_s'], digits=3)} -> "
+                f"{p['python_walk_ratio']:.1f}x" if "python_walk_ratio" in p else ""),
              f"           same grades from both parsers on {p['same_grades']}/{p['pages']} pages"
              + ("" if p.get("reference_swapped", True) else "  !! the BS4 swap did not reach every page")]
     for path, a, b in p.get("disagreements", [])[:5]:

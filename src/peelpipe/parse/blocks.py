@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import ModuleType
 from typing import NamedTuple
 
+import selectolax
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from peelpipe.heap import keep_heap_top
@@ -95,19 +97,31 @@ def _role_headings(html: str | bytes, body: LexborNode) -> dict[int, str]:
 def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
     """Parse HTML and return its text blocks in document order, with the parsed tree.
 
+    The walk is compiled (_blockwalk.c) when it was built for this selectolax, else `_walk` in
+    Python; both give the same blocks (BLOCK_WALK says which one runs).
+    """
+    keep_heap_top()  # lexbor's per-page arenas would otherwise shrink and regrow the heap on every page
+    tree = LexborHTMLParser(html.utf8 if type(html) is Utf8Text else html)
+    body = tree.body
+    if body is None:
+        return [], tree
+    headings = _role_headings(html, body)
+    if _compiled is not None:
+        return _compiled.walk(body.mem_id, headings), tree
+    return _walk(body, headings), tree
+
+
+def _walk(body: LexborNode, headings: dict[int, str]) -> list[Block]:
+    """The text blocks under `body`, in document order (`headings`: see _role_headings).
+
     One depth-first walk over the children of each element, with an explicit stack (no recursion
     limit on deep markup). Each element passes on the block it belongs to (its own when it is
     block-level, else its parent's) and whether it is bold; skipped elements are not entered.
     Text that follows a nested block starts a new block, as a reader would see it. Layout
     whitespace between blocks starts nothing; inside a block's run it separates words.
+    _blockwalk.c is this walk in C, step for step: change both together.
     """
-    keep_heap_top()  # lexbor's per-page arenas would otherwise shrink and regrow the heap on every page
-    tree = LexborHTMLParser(html.utf8 if type(html) is Utf8Text else html)
     out: list[Block] = []
-    body = tree.body
-    if body is None:
-        return out, tree
-    headings = _role_headings(html, body)
     new, add = tuple.__new__, out.append  # tuple.__new__(Block, …) is what Block._make does
     block_name, skipped, bold_ids, text_id = _BLOCK_NAMES.get, _SKIPPED_IDS, _BOLD_IDS, _TEXT
     # The run being collected: its block's number, tag, text parts, and whether all of it is bold.
@@ -172,7 +186,7 @@ def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
         text = _fold(parts)
         if text:
             add(new(Block, ("strong" if only_bold and tag == "p" else tag, text)))
-    return out, tree
+    return out
 
 
 def page_title(tree: LexborHTMLParser, blocks: list[Block]) -> str | None:
@@ -182,3 +196,32 @@ def page_title(tree: LexborHTMLParser, blocks: list[Block]) -> str | None:
             return block.text
     node = tree.css_first("title")
     return _fold([node.text()]) if node is not None else None
+
+
+# A page that takes every turn of the walk: nested and inline blocks, bold runs, alt text, breaks,
+# role headings, skipped elements, comments, layout and Unicode whitespace, an unknown element.
+_PROBE = ("<html><body> lead <div>one <b>bold</b> <i>two</i>\n<p><strong>Head</strong></p><p>x<br>y "
+          "<img alt=' pic '> <img></p> tail</div><!-- c --><script>s()</script><span role=heading "
+          "aria-level=2>Role</span> after <ul><li>a</li> <li> \u00a0 </li><li>b\u200b c</li></ul><my-el>"
+          "custom <b>in</b></my-el><table><tr><td>1<td><b>2</b></table><p>caf\u00e9 <b> </b> end </p>"
+          "<p><b>Bold <img alt='x'></b></p><p><b><img alt='y'> Bold</b></p></body></html>")
+
+
+def _load_compiled() -> tuple[ModuleType | None, str]:
+    """The compiled walk, when it is built for this selectolax and agrees with `_walk` on _PROBE."""
+    try:
+        from peelpipe.parse import _blockwalk
+    except ImportError:
+        return None, "python (the compiled walk is not built: reinstall with a C compiler)"
+    if _blockwalk.COMPILED_FOR_SELECTOLAX != selectolax.__version__:
+        return None, (f"python (the compiled walk reads selectolax {_blockwalk.COMPILED_FOR_SELECTOLAX}'s "
+                      f"structures; this is {selectolax.__version__})")
+    _blockwalk.configure(_BLOCK_NAMES, _SKIPPED_IDS, _BOLD_IDS, _IMG, _BR, _SPAN, Block)
+    body = LexborHTMLParser(_PROBE).body
+    headings = _role_headings(_PROBE, body)
+    if body is None or _blockwalk.walk(body.mem_id, headings) != _walk(body, headings):
+        return None, "python (the compiled walk disagreed with the Python walk on the probe page)"
+    return _blockwalk, "compiled"
+
+
+_compiled, BLOCK_WALK = _load_compiled()  # BLOCK_WALK: which walk html_blocks uses, and why when not compiled
