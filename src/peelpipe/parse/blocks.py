@@ -217,9 +217,11 @@ def _load_compiled() -> tuple[ModuleType | None, str]:
         return None, (f"python (the compiled walk reads selectolax {_blockwalk.COMPILED_FOR_SELECTOLAX}'s "
                       f"structures; this is {selectolax.__version__})")
     _blockwalk.configure(_BLOCK_NAMES, _SKIPPED_IDS, _BOLD_IDS, _IMG, _BR, _SPAN, Block)
-    body = LexborHTMLParser(_PROBE).body
+    tree = LexborHTMLParser(_PROBE)
+    body = tree.body
+    assert body is not None
     headings = _role_headings(_PROBE, body)
-    if body is None or _blockwalk.walk(body.mem_id, headings) != _walk(body, headings):
+    if _blockwalk.walk(body.mem_id, headings) != _walk(body, headings):
         return None, "python (the compiled walk disagreed with the Python walk on the probe page)"
     return _blockwalk, "compiled"
 
