@@ -2,8 +2,9 @@
 Python itself was built with.
 
 The compiled walk makes parsing about a third faster; without it peelpipe falls back to the same
-walk in Python, with the same output. So a machine with no C compiler still installs, with one
-warning. An editable install (`make venv`) builds the module beside its source; a wheel carries it.
+walk in Python, with the same output. So a machine with no C compiler still installs (`make venv`
+prints which walk runs: uv hides a successful build's messages). An editable install builds the
+module beside its source; a wheel carries it.
 """
 
 from __future__ import annotations
@@ -46,21 +47,20 @@ class BlockWalkHook(BuildHookInterface):
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         source = Path(self.root) / SOURCE
-        if version == "editable":  # a module left by an earlier install must not outlive its source
-            source.with_name(MODULE).unlink(missing_ok=True)
-        if os.environ.get("PEELPIPE_NO_COMPILE"):
-            print("peelpipe: PEELPIPE_NO_COMPILE is set: parsing will use the Python block walk", file=sys.stderr)
-            return
-        if version == "editable":
-            problem = compile_module(source, source.with_name(MODULE))
+        if version == "editable":  # beside its source; a module left by an earlier install must not outlive it
+            target = source.with_name(MODULE)
+            target.unlink(missing_ok=True)
         else:
             self._scratch = tempfile.mkdtemp(prefix="peelpipe-build-")
             target = Path(self._scratch) / MODULE
-            problem = compile_module(source, target)
-            if problem is None:
-                build_data["force_include"][str(target)] = f"peelpipe/parse/{MODULE}"
-                build_data["pure_python"] = False
-                build_data["infer_tag"] = True
+        if os.environ.get("PEELPIPE_NO_COMPILE"):
+            print("peelpipe: PEELPIPE_NO_COMPILE is set: parsing will use the Python block walk", file=sys.stderr)
+            return
+        problem = compile_module(source, target)
+        if problem is None and version != "editable":
+            build_data["force_include"][str(target)] = f"peelpipe/parse/{MODULE}"
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
         if problem:
             print(f"peelpipe: WARNING: the compiled block walk was not built, so parsing will use the "
                   f"slower Python walk (same results). {problem}", file=sys.stderr)

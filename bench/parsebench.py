@@ -93,23 +93,13 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
             for r, body, _ in pages[:50]:
                 parse_page(body, r, catalogue)
     for _ in range(repeat):
-        gc.collect()
-        started = time.perf_counter()
-        mine = [parse_page(body, r, catalogue) for r, body, _ in pages]
-        ours.append(time.perf_counter() - started)
+        mine = _timed_pass(pages, catalogue, ours)
         if blocks._compiled is not None:
             with python_walk():
-                gc.collect()
-                started = time.perf_counter()
-                for r, body, _ in pages:
-                    parse_page(body, r, catalogue)
-                python_walk_s.append(time.perf_counter() - started)
+                _timed_pass(pages, catalogue, python_walk_s)
         if reference:
             with bs4_blocks() as calls:
-                gc.collect()
-                started = time.perf_counter()
-                ref = [parse_page(body, r, catalogue) for r, body, _ in pages]
-                theirs.append(time.perf_counter() - started)
+                ref = _timed_pass(pages, catalogue, theirs)
             swapped_calls = calls[0]
     n = len(pages)
     result: dict[str, Any] = {"pages": n, "bytes": sum(len(b) for _, b, _ in pages), "peelpipe_s": ours,
@@ -133,6 +123,15 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
                        "grades_checked": sum(len(want) for _, want, _ in checked)})
     result["unreadable"] = sum(1 for a in mine if not a.readable)
     return result
+
+
+def _timed_pass(pages: list[Page], catalogue: Catalogue, times: list[float]) -> list[ParsedPage]:
+    """One pass over every page, garbage collected first; appends its time to `times`."""
+    gc.collect()
+    started = time.perf_counter()
+    parsed = [parse_page(body, r, catalogue) for r, body, _ in pages]
+    times.append(time.perf_counter() - started)
+    return parsed
 
 
 def interleaved_ratio(pages: list[Page], catalogue: Catalogue, chunk: int = 16) -> float:
