@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -58,6 +60,44 @@ def test_a_row_that_does_not_fit_the_schema_is_refused_and_nothing_changes(tmp_p
     assert (tmp_path / "CURRENT").read_text() == before
     assert not list((tmp_path / "snapshots").glob(".staging-*"))
     assert len([p for p in (tmp_path / "snapshots").iterdir()]) == 1
+
+
+def _judgement(i: int, seen: datetime | None) -> dict:
+    return {"force_id": f"synthetic-{i}", "cycle_id": "2017", "area_id": "effectiveness", "area_label": "Effectiveness",
+            "level": "pillar", "grade": "good", "grade_rank": 3, "grade_status": "graded", "grade_source": "label",
+            "source_url": f"http://127.0.0.1/synthetic/{i}/", "content_sha256": "0" * 64, "parser_version": "1",
+            "first_seen_at": seen, "last_seen_at": seen, "last_updated": date(2017, 3, 2) if i % 2 else None,
+            "mapped": True, "observations": i % 3, "conflict": False, "conflict_detail": None}
+
+
+def test_rows_read_back_as_written_and_as_pyarrow_reads_them(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path)
+    utc_instant = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=timezone.utc)
+    london_instant = datetime(2026, 3, 29, 3, 0, 0, 1, tzinfo=ZoneInfo("Europe/London"))  # BST, +01:00
+    tables = empty_tables()
+    tables["judgements"] = [_judgement(0, utc_instant), _judgement(1, london_instant), _judgement(2, utc_instant),
+                            _judgement(3, datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc))]
+    tables["pages"] = [{"source_url": "http://127.0.0.1/synthetic/", "force_id": "synthetic-0", "cycle_id": "2017",
+                        "page_kind": "landing", "status": "not_found", "http_status": 404, "fetched_at": None,
+                        "changed_at": utc_instant}]
+    wh.publish(tables, "run-1")
+    for name in ("judgements", "pages"):
+        back = wh.read_table(name)
+        path = tmp_path / wh.manifest()["tables"][name]["path"]
+        assert back == pq.read_table(path).to_pylist()
+    judgements = wh.read_table("judgements")
+    assert judgements == tables["judgements"]  # the same instants, whatever zone they were written in
+    assert judgements[1]["first_seen_at"].utcoffset() == timedelta(0)
+    page = wh.read_table("pages")[0]
+    assert page["fetched_at"] is None and page["changed_at"] == utc_instant and page["title"] is None
+
+
+def test_a_value_of_the_wrong_type_names_its_table_and_column(tmp_path: Path) -> None:
+    tables = empty_tables()
+    tables["judgements"] = [{**_judgement(0, datetime.now(timezone.utc)), "observations": "three"}]
+    with pytest.raises(WarehouseError, match=r"table judgements does not fit its schema: column observations"):
+        Warehouse(tmp_path).publish(tables, "run-1")
+    assert not (tmp_path / "CURRENT").exists()
 
 
 def test_failure_mid_publish_leaves_the_previous_snapshot_current(tmp_path: Path, monkeypatch) -> None:

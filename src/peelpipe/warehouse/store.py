@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ class Warehouse:
         try:
             # ParquetFile, not pq.read_table: that imports pyarrow.dataset and pandas (0.35 s a run) for one file
             with pq.ParquetFile(path) as parquet:
-                return parquet.read().to_pylist()
+                return rows_of(parquet.read())
         except (OSError, pa.ArrowException) as exc:
             raise WarehouseError(f"cannot read table {name} at {path}: {exc}") from None
 
@@ -215,14 +215,50 @@ def _alive(holder: dict[str, Any]) -> bool:
 
 
 def to_arrow(name: str, rows: Rows) -> pa.Table:
-    """Rows as a table with the table's explicit schema; a column of the wrong type is an error."""
+    """Rows as a table with the table's explicit schema; a column of the wrong type is an error.
+
+    Built a column at a time: four to five times faster than ``Table.from_pylist`` on row dicts,
+    which is most of what publishing costs a run that changed little.
+    """
     schema = with_table_metadata(name, TABLES[name])
-    try:
-        table = pa.Table.from_pylist([{f.name: row.get(f.name) for f in schema} for row in rows], schema=schema)
-    except (pa.ArrowException, TypeError, ValueError) as exc:
-        raise WarehouseError(f"table {name} does not fit its schema: {exc}") from None
+    arrays = []
+    for field in schema:
+        try:
+            arrays.append(pa.array([row.get(field.name) for row in rows], type=field.type))
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            raise WarehouseError(f"table {name} does not fit its schema: column {field.name}: {exc}") from None
+    table = pa.Table.from_arrays(arrays, schema=schema)
     for field in schema:
         if not field.nullable and table.column(field.name).null_count:
             raise WarehouseError(f"table {name}: column {field.name} must not be null "
                                  f"({table.column(field.name).null_count} rows are)")
     return table
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def rows_of(table: pa.Table) -> Rows:
+    """A table's rows as dicts, the same values ``Table.to_pylist`` gives, a column at a time."""
+    names = table.column_names
+    columns = [_values(table.column(i)) for i in range(table.num_columns)]
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
+def _values(column: pa.ChunkedArray) -> list[Any]:
+    """A column's Python values. UTC timestamps go through their integers: pyarrow resolves the
+    time zone once per value, about twenty times slower; each distinct instant is made once."""
+    kind = column.type
+    if not (pa.types.is_timestamp(kind) and kind.tz in ("UTC", "+00:00") and kind.unit == "us"):
+        return column.to_pylist()
+    made: dict[int, datetime] = {}
+    out: list[Any] = []
+    for micros in column.cast(pa.int64()).to_pylist():
+        if micros is None:
+            out.append(None)
+            continue
+        instant = made.get(micros)
+        if instant is None:
+            instant = made[micros] = _EPOCH + timedelta(microseconds=micros)
+        out.append(instant)
+    return out
