@@ -75,6 +75,9 @@ def test_a_backfill_through_prefect_without_a_server_runs_in_one_process(tmp_pat
         assert [state for state, _ in runs] == ["COMPLETED"]
         tasks = db.execute("SELECT state_type FROM task_run WHERE flow_run_id = ?", (runs[0][1],)).fetchall()
         assert tasks and {state for state, in tasks} == {"COMPLETED"}
+        # no flow-run heartbeats to a server that ends with the run (stopping their thread cost up to 1 s)
+        assert db.execute("SELECT count(*) FROM events WHERE event = 'prefect.flow-run.heartbeat'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM events WHERE event = 'prefect.flow-run.Completed'").fetchone()[0] == 1
     finally:
         db.close()
 
