@@ -82,6 +82,21 @@ def test_a_backfill_through_prefect_without_a_server_runs_in_one_process(tmp_pat
         db.close()
 
 
+def test_the_routers_a_run_uses_come_first_and_every_router_is_kept(monkeypatch) -> None:
+    from flows import api
+    from prefect.server.api import server
+
+    before = tuple(server.API_ROUTERS)
+    monkeypatch.setattr(server, "API_ROUTERS", before)  # restored after the test
+    api.routers_a_run_uses_first()
+    after = tuple(server.API_ROUTERS)
+    assert sorted(map(id, after)) == sorted(map(id, before))  # the same routers, each once
+    assert [router.prefix for router in after[:len(api.RUN_ROUTERS)]] == [
+        "/admin", "/csrf-token", "/flows", "/flow_runs", "/artifacts", "/events", "/logs", "/task_runs"]
+    api.routers_a_run_uses_first()  # a second call changes nothing
+    assert tuple(server.API_ROUTERS) == after
+
+
 def test_a_configured_server_is_used_as_it_is(monkeypatch) -> None:
     from flows import api
 
