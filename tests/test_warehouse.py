@@ -62,7 +62,7 @@ def test_a_row_that_does_not_fit_the_schema_is_refused_and_nothing_changes(tmp_p
     assert len([p for p in (tmp_path / "snapshots").iterdir()]) == 1
 
 
-def _judgement(i: int, seen: datetime | None) -> dict:
+def _judgement(i: int, seen: datetime) -> dict:
     return {"force_id": f"synthetic-{i}", "cycle_id": "2017", "area_id": "effectiveness", "area_label": "Effectiveness",
             "level": "pillar", "grade": "good", "grade_rank": 3, "grade_status": "graded", "grade_source": "label",
             "source_url": f"http://127.0.0.1/synthetic/{i}/", "content_sha256": "0" * 64, "parser_version": "1",

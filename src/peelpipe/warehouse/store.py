@@ -239,7 +239,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def rows_of(table: pa.Table) -> Rows:
-    """A table's rows as dicts, the same values ``Table.to_pylist`` gives, a column at a time."""
+    """A table's rows as dicts, a column at a time: values equal to those ``Table.to_pylist`` gives
+    (its UTC timestamps carry ``datetime.timezone.utc`` rather than ``ZoneInfo("UTC")``)."""
     names = table.column_names
     columns = [_values(table.column(i)) for i in range(table.num_columns)]
     return [dict(zip(names, values)) for values in zip(*columns)]
