@@ -437,9 +437,96 @@ def test_archive_batch_syncs_each_file_once_at_the_end(archive, monkeypatch) -> 
             archive.log(FetchResult(url=f"https://example.test/{sha}", outcome=FETCHED, status=200, sha256=sha))
         assert synced == []  # nothing waits on the disk page by page
     folders = {sha[:2] for sha in shas}
-    # each object, each object folder, the log, the archive root and its objects folder: once each at most
-    assert 30 + len(folders) + 1 <= len(synced) <= 30 + len(folders) + 3
+    # each object, each object folder, the log, the log's index checkpoint, the archive root and its
+    # objects folder: once each at most
+    assert 30 + len(folders) + 1 <= len(synced) <= 30 + len(folders) + 4
     assert [archive.get(sha) for sha in shas] == bodies and len(list(archive.entries())) == 30
     synced.clear()
     archive.put(b"<html>one more, outside a batch</html>")
     assert len(synced) == 2  # the object and its folder, at once
+
+
+# --- the fetch log's index checkpoint -----------------------------------------------------------
+
+def _logged_run(archive: RawArchive, urls: list[str], tag: str) -> None:
+    """One run's worth of fetches, in a batch as the pipeline makes them (which saves the checkpoint)."""
+    with archive.batch():
+        for url in urls:
+            sha = archive.put(f"<html>synthetic page {url}</html>".encode())
+            archive.log(_result(url, sha, etag=f'"{tag}"'))
+
+
+def _new_process(monkeypatch) -> None:
+    """Forget the in-process index, as a new process starts without one."""
+    from peelpipe.fetch import logindex
+
+    monkeypatch.setattr(logindex, "_INDEXES", {})
+
+
+def _blank_middle_line(archive: RawArchive, url: str) -> None:
+    """Overwrite the log line of `url` with spaces of the same length: a reader of that line no
+    longer learns the url, while the log's first and last bytes stay as they were."""
+    data = archive.log_path.read_bytes()
+    start = data.index(b'{"url":' + json.dumps(url).encode())
+    end = data.index(b"\n", start)
+    assert start > 4096 and end < len(data) - 4096  # clear of the bytes a checkpoint is checked by
+    archive.log_path.write_bytes(data[:start] + b" " * (end - start) + data[end:])
+
+
+def test_a_new_process_reads_the_fetch_log_on_from_its_checkpoint(archive, monkeypatch) -> None:
+    urls = [f"http://h/{i}" for i in range(60)]
+    _logged_run(archive, urls, "run1")
+    assert (archive.root / "fetch-log.index.json").is_file()
+    archive.log(_result("http://h/late", archive.put(b"<html>synthetic late page</html>"), etag='"late"'))
+    _blank_middle_line(archive, "http://h/30")  # inside the prefix the checkpoint holds
+
+    _new_process(monkeypatch)
+    known = archive.validators()
+    assert "http://h/30" in known  # learnt from the checkpoint: the prefix was not read again
+    assert known["http://h/late"]["etag"] == '"late"' and known["http://h/59"]["etag"] == '"run1"'
+
+    (archive.root / "fetch-log.index.json").unlink()  # without it, the log itself is all there is
+    _new_process(monkeypatch)
+    assert "http://h/30" not in archive.validators() and "http://h/31" in archive.validators()
+
+
+def test_the_checkpoint_moves_on_with_each_run_and_agrees_with_a_full_read(archive, monkeypatch) -> None:
+    urls = [f"http://h/{i}" for i in range(10)]
+    for run in ("run1", "run2", "run3"):
+        _new_process(monkeypatch)
+        _logged_run(archive, urls[:7] if run == "run2" else urls, run)
+    _new_process(monkeypatch)
+    from_checkpoint = archive.validators()
+    (archive.root / "fetch-log.index.json").unlink()
+    _new_process(monkeypatch)
+    assert archive.validators() == from_checkpoint and from_checkpoint["http://h/9"]["etag"] == '"run3"'
+    assert [p.name for p in archive.root.iterdir() if p.is_file()] == ["fetch-log.jsonl"]  # no temp files
+
+
+@pytest.mark.parametrize("damage", ["log replaced", "log truncated", "checkpoint garbled", "checkpoint of a longer log"])
+def test_a_checkpoint_that_does_not_fit_the_log_is_not_used(archive, monkeypatch, damage: str) -> None:
+    urls = [f"http://h/{i}" for i in range(12)]
+    _logged_run(archive, urls, "run1")
+    checkpoint = archive.root / "fetch-log.index.json"
+    lines = archive.log_path.read_bytes().splitlines(keepends=True)
+    if damage == "log replaced":  # another warehouse's log of the same pages: same length, other etags
+        other = RawArchive(archive.root.parent / "other")
+        _logged_run(other, urls, "runX")
+        archive.log_path.write_bytes(other.log_path.read_bytes())
+    elif damage == "log truncated":
+        archive.log_path.write_bytes(b"".join(lines[:5]))
+    elif damage == "checkpoint garbled":
+        checkpoint.write_bytes(checkpoint.read_bytes()[:100])
+    else:
+        saved = json.loads(checkpoint.read_bytes())
+        saved["offset"] += 1000
+        checkpoint.write_text(json.dumps(saved))
+    _new_process(monkeypatch)
+    trusted = archive.validators()
+    checkpoint.unlink(missing_ok=True)
+    _new_process(monkeypatch)
+    assert trusted == archive.validators()  # exactly what reading the log itself gives
+    if damage == "log truncated":
+        assert set(trusted) == set(urls[:5])
+    if damage == "log replaced":
+        assert {v["etag"] for v in trusted.values()} == {'"runX"'}

@@ -6,7 +6,8 @@ log. Every disk write of a raw page goes through here, and every write is atomic
 the same directory, rename) so a crash never leaves a half-written object behind. Each write is
 fsynced at once, or, inside `batch()`, once per file and folder at the end of the batch (before
 anything that refers to them is published): a killed process loses nothing either way, since the
-kernel holds the writes; a power cut can lose only an unpublished batch.
+kernel holds the writes; a power cut can lose only an unpublished batch. The log's index, and its
+checkpoint that spares the next process reading the whole log, are in logindex.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import zlib
@@ -25,17 +25,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from peelpipe.errors import WarehouseError
-from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult
+from peelpipe.fetch.logindex import index_for, is_sha256
+from peelpipe.models import FetchResult
 
 LOG_NAME = "fetch-log.jsonl"
 OBJECTS_DIR = "objects"
-_SHA_RE = re.compile(r"[0-9a-f]{64}")
 _LOG_LOCK = threading.Lock()  # one appender at a time within the process
-
-
-def is_sha256(value: object) -> bool:
-    """Whether `value` is a sha256 hex digest as the archive names objects (64 lower-case hex)."""
-    return isinstance(value, str) and _SHA_RE.fullmatch(value) is not None
 
 
 def _check_sha(value: object) -> str:
@@ -56,72 +51,6 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-class _LogIndex:
-    """Incremental reader of one fetch log, shared in-process: url -> {sha: (seq, etag, last_modified, final_url)}.
-
-    The log only grows, so each call reads just the new complete lines. A replaced or shrunk file
-    (different inode, shorter, or different first bytes) is re-read from the start.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self._reset(None)
-
-    def _reset(self, ident: tuple | None) -> None:
-        self.ident = ident
-        self.offset = 0
-        self.seq = 0
-        self.urls: dict[str, dict[str, tuple[int, str | None, str | None, str | None]]] = {}
-
-    def refresh(self, path: Path) -> None:
-        try:
-            with path.open("rb") as fh:
-                st = os.fstat(fh.fileno())
-                head = fh.read(64)
-                ident = (st.st_dev, st.st_ino, head if len(head) == 64 else None)
-                if self.ident is None or ident[:2] != self.ident[:2] or st.st_size < self.offset or (
-                        self.ident[2] is not None and ident[2] != self.ident[2]):
-                    self._reset(ident)
-                self.ident = ident
-                fh.seek(self.offset)
-                data = fh.read()
-        except FileNotFoundError:
-            self._reset(None)
-            return
-        except OSError as exc:
-            raise WarehouseError(f"cannot read fetch log {path}: {exc}") from None
-        end = data.rfind(b"\n")
-        if end < 0:
-            return  # nothing complete yet (a writer may be mid-line)
-        for raw in data[:end].split(b"\n"):
-            self._add(raw)
-        self.offset += end + 1
-
-    def _add(self, raw: bytes) -> None:
-        try:
-            entry = json.loads(raw)
-        except ValueError:
-            return  # torn line left by a crash
-        if not isinstance(entry, dict) or entry.get("outcome") not in (FETCHED, NOT_MODIFIED):
-            return
-        url, sha = entry.get("url"), entry.get("sha256")
-        if not isinstance(url, str) or not is_sha256(sha):
-            return
-        self.seq += 1
-        self.urls.setdefault(url, {})[sha] = (self.seq, entry.get("etag"), entry.get("last_modified"),
-                                              entry.get("final_url"))
-
-
-_INDEXES: dict[str, _LogIndex] = {}
-_INDEXES_LOCK = threading.Lock()
-
-
-def _index_for(path: Path) -> _LogIndex:
-    key = str(path.resolve())
-    with _INDEXES_LOCK:
-        return _INDEXES.setdefault(key, _LogIndex())
 
 
 class RawArchive:
@@ -147,6 +76,14 @@ class RawArchive:
                 pending, self._pending = self._pending or set(), None
                 for path in sorted(pending, key=lambda p: (p.is_dir(), str(p))):  # files, then their folders
                     self._sync(path)
+                self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Save the fetch log's index beside it, so that the next process reads only newer lines."""
+        index = index_for(self.log_path)
+        with index.lock:
+            index.refresh(self.log_path)
+            index.save(self.log_path)
 
     def _sync(self, path: Path) -> None:
         """fsync a file or a folder now, or at the end of the current batch."""
@@ -287,7 +224,7 @@ class RawArchive:
         These are what a conditional request may send (to final_url, where they came from, when the
         url redirected): a 304 then means "still the stored body".
         """
-        index = _index_for(self.log_path)
+        index = index_for(self.log_path)
         with index.lock:
             index.refresh(self.log_path)
             snapshot = {url: sorted(((seq, sha, *rest) for sha, (seq, *rest) in shas.items()), reverse=True)
@@ -303,7 +240,7 @@ class RawArchive:
 
     def validators_for(self, url: str) -> dict | None:
         """The validators of one URL (as in validators()), checking only that URL's stored bodies."""
-        index = _index_for(self.log_path)
+        index = index_for(self.log_path)
         with index.lock:
             index.refresh(self.log_path)
             shas = dict(index.urls.get(url, {}))
