@@ -500,7 +500,11 @@ def test_the_checkpoint_moves_on_with_each_run_and_agrees_with_a_full_read(archi
     (archive.root / "fetch-log.index.json").unlink()
     _new_process(monkeypatch)
     assert archive.validators() == from_checkpoint and from_checkpoint["http://h/9"]["etag"] == '"run3"'
-    assert [p.name for p in archive.root.iterdir() if p.is_file()] == ["fetch-log.jsonl"]  # no temp files
+    assert sorted(p.name for p in archive.root.iterdir() if p.is_file()) == ["fetch-log.jsonl"]  # no temp files
+    killed_mid_write = archive.root / ".fetch-log.index.json.999999.tmp"
+    killed_mid_write.write_bytes(b'{"version": 1, "off')
+    _logged_run(archive, urls, "run4")
+    assert sorted(p.name for p in archive.root.iterdir() if p.is_file()) == ["fetch-log.index.json", "fetch-log.jsonl"]
 
 
 @pytest.mark.parametrize("damage", ["log replaced", "log truncated", "checkpoint garbled", "checkpoint of a longer log"])
