@@ -157,6 +157,12 @@ def render(results: dict[str, Any], tgt: dict[str, dict[str, Any]]) -> str:
         lines.append(f"duckdb     every force's latest grade per area ({d['rows']} rows): current_grades view of peel.duckdb "
                      f"{mmm([x * 1000 for x in d['view_s']], 'ms', 1)}; same query on the Parquet file "
                      f"{mmm([x * 1000 for x in d['parquet_s']], 'ms', 1)}; {d['wrong']} rows differ from the generated grades")
+    for span, f in results.get("fetch_log", {}).items():
+        years = int(span[:-1])
+        lines.append(f"{'fetch log' if years == 1 else '':10} {years} year{'s' if years > 1 else ''} of daily runs ({f['lines']} lines, "
+                     f"{f['log_mb']:.0f} MB): a new process indexes all of it in {mmm(f['full_s'])}, from the "
+                     f"last run's checkpoint ({f['checkpoint_kb']:.0f} KB) in {mmm(f['resumed_s'], 's', 3)} -> "
+                     f"{f['ratio']:.0f}x")
     lines += ["", f"{'target':48} {'measured':>10}  {'target':>8}  result"]
     for t in tgt.values():
         value = t["value"]
