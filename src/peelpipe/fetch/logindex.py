@@ -121,9 +121,9 @@ class LogIndex:
             return
         checkpoint = path.with_name(CHECKPOINT_NAME)
         tmp = checkpoint.with_name(f".{CHECKPOINT_NAME}.{os.getpid()}.tmp")
-        for stale in checkpoint.parent.glob(f".{CHECKPOINT_NAME}.*.tmp"):  # left by a process killed mid-write
-            stale.unlink(missing_ok=True)
         try:
+            for stale in checkpoint.parent.glob(f".{CHECKPOINT_NAME}.*.tmp"):  # left by a process killed mid-write
+                stale.unlink(missing_ok=True)
             with path.open("rb") as log:
                 head, tail = _edges(log, self.offset)
             state = {"version": _VERSION, "offset": self.offset, "seq": self.seq, "head": head.hex(),
