@@ -490,7 +490,7 @@ def test_a_new_process_reads_the_fetch_log_on_from_its_checkpoint(archive, monke
     assert "http://h/30" not in archive.validators() and "http://h/31" in archive.validators()
 
 
-def test_the_checkpoint_moves_on_with_each_run_and_agrees_with_a_full_read(archive, monkeypatch) -> None:
+def test_the_checkpoint_agrees_with_a_full_read_as_runs_add_to_the_log(archive, monkeypatch) -> None:
     urls = [f"http://h/{i}" for i in range(10)]
     for run in ("run1", "run2", "run3"):
         _new_process(monkeypatch)
@@ -505,6 +505,19 @@ def test_the_checkpoint_moves_on_with_each_run_and_agrees_with_a_full_read(archi
     killed_mid_write.write_bytes(b'{"version": 1, "off')
     _logged_run(archive, urls, "run4")
     assert sorted(p.name for p in archive.root.iterdir() if p.is_file()) == ["fetch-log.index.json", "fetch-log.jsonl"]
+
+
+def test_the_checkpoint_is_rewritten_once_a_megabyte_of_log_has_been_added(archive) -> None:
+    _logged_run(archive, [f"http://h/{i}" for i in range(10)], "run1")
+    checkpoint = archive.root / "fetch-log.index.json"
+    first = checkpoint.read_bytes()
+    _logged_run(archive, ["http://h/small"], "run2")  # a small run: reading it costs less than a rewrite
+    assert checkpoint.read_bytes() == first
+    line = archive.log_path.read_bytes().splitlines(keepends=True)[-1]
+    with archive.log_path.open("ab") as fh:
+        fh.write(line * (2**20 // len(line) + 1))
+    archive.checkpoint()
+    assert json.loads(checkpoint.read_bytes())["offset"] == archive.log_path.stat().st_size
 
 
 @pytest.mark.parametrize("damage", ["log replaced", "log truncated", "checkpoint garbled", "checkpoint of a longer log"])

@@ -26,6 +26,8 @@ _VERSION = 1
 _HEAD = 64  # first bytes of the log that tell a replaced log from a grown one
 _EDGE = 4096  # bytes compared at each end of a checkpoint's prefix: several lines, each with its
 # microsecond fetch time, so a different log does not pass for the checkpoint's
+_SAVE_AFTER = 1 << 20  # new log bytes before a checkpoint is rewritten: writing one (a few hundred
+# KB of JSON, about 20 ms) costs what reading about 1 MB of log lines does
 
 # url -> {sha256: (seq, etag, last_modified, final_url)}; seq orders the entries as the log does
 Urls = dict[str, dict[str, tuple[int, "str | None", "str | None", "str | None"]]]
@@ -115,9 +117,11 @@ class LogIndex:
         self._saved_offset = offset
 
     def save(self, path: Path) -> None:
-        """Write the checkpoint of what has been read so far, if that is more than it holds
-        (atomically: a reader sees the old checkpoint or the new one). The caller holds `lock`."""
-        if self.offset <= 0 or self.offset == self._saved_offset:
+        """Write the checkpoint of what has been read so far (atomically: a reader sees the old
+        checkpoint or the new one), when there is none that fits or it is _SAVE_AFTER bytes behind.
+        A Prefect run saves at the end of each cycle's fetches: most of those calls write nothing.
+        The caller holds `lock`."""
+        if self.offset <= 0 or (self._saved_offset >= 0 and self.offset - self._saved_offset < _SAVE_AFTER):
             return
         checkpoint = path.with_name(CHECKPOINT_NAME)
         tmp = checkpoint.with_name(f".{CHECKPOINT_NAME}.{os.getpid()}.tmp")
