@@ -81,7 +81,8 @@ def test_a_value_that_does_not_fit_is_an_error_naming_it(kind: pa.DataType, valu
     assert repr(value)[:12] in str(caught.value) or isinstance(caught.value, UnicodeEncodeError)
 
 
-def test_publishing_and_reading_every_table_does_not_import_pandas(tmp_path) -> None:
+def test_publishing_and_reading_every_table_imports_neither_pandas_nor_pyarrow_compute(tmp_path) -> None:
+    """Each import costs every run: pandas 0.45 s and 35-40 MB, pyarrow.compute 0.1 s."""
     script = """
 import sys
 from datetime import date, datetime, timezone
@@ -95,8 +96,8 @@ tables = {name: [{field.name: value(field.type) for field in schema}] for name, 
 warehouse = Warehouse(sys.argv[1])
 warehouse.publish(tables, "run-1")
 assert all(warehouse.read_table(name) for name in TABLES)
-print("pandas" in sys.modules)
+print(sorted({"pandas", "pyarrow.compute"} & set(sys.modules)))
 """
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[]"
