@@ -59,3 +59,78 @@ def test_the_parsers_keep_the_heap_in_any_process_that_uses_them(catalogue, monk
     parsed = parse_page(page, page_ref("synthetic", "2017", "landing", None), catalogue)
     assert parsed.title == "Synthetic test page, PEEL 2017"
     assert heap._kept is (platform.libc_ver()[0] == "glibc")
+
+
+@pytest.fixture
+def thawed():
+    """Whatever a test freezes is thawed again, so that the rest of the session collects as usual."""
+    import gc
+
+    was = gc.isenabled()
+    yield
+    gc.unfreeze()
+    (gc.enable if was else gc.disable)()
+
+
+def test_imports_run_without_collections_and_what_they_built_is_then_frozen(thawed) -> None:
+    import gc
+
+    from peelpipe.heap import imports_without_collection
+
+    collections = []
+    gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+    frozen = gc.get_freeze_count()
+    try:
+        with imports_without_collection():
+            assert not gc.isenabled()
+            built = [[i] for i in range(20_000)]  # gen-0 collections would run every 700 of these
+        assert not collections
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(built)
+        assert gc.is_tracked(built[0])
+    finally:
+        gc.callbacks.pop()
+
+
+def test_a_failing_body_leaves_the_collector_on_and_freezes_nothing(thawed) -> None:
+    import gc
+
+    from peelpipe.heap import imports_without_collection
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(ImportError, match="synthetic"):
+        with imports_without_collection():
+            raise ImportError("synthetic: a module that is missing")
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_with_the_collector_already_off_it_changes_nothing(thawed) -> None:
+    import gc
+
+    from peelpipe.heap import imports_without_collection
+
+    gc.disable()
+    frozen = gc.get_freeze_count()
+    with imports_without_collection():
+        [[i] for i in range(1000)]
+    assert not gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_run_from_the_command_line_collects_again_once_its_modules_are_loaded(thawed, tmp_path,
+                                                                                monkeypatch) -> None:
+    import gc
+
+    from peelpipe import cli, pipeline
+    from peelpipe.errors import PeelpipeError
+
+    seen = {}
+
+    def run_pipeline(*args, **kwargs):
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+        raise PeelpipeError("synthetic: stop before fetching")
+
+    monkeypatch.setattr(pipeline, "run_pipeline", run_pipeline)
+    code = cli.main(["backfill", "--cycles", "2017", "--forces", "staffordshire", "--warehouse", str(tmp_path / "wh"),
+                     "--base-url", "http://127.0.0.1:9", "--no-prefect", "--quiet"])
+    assert code == 1
+    assert seen["enabled"] and seen["frozen"] > 0

@@ -11,6 +11,7 @@ import atexit
 import json
 import os
 import sys
+from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -94,27 +95,33 @@ def _execute(args: argparse.Namespace, mode: str) -> Any:
 
 def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[str], forces: list[str],
               announce: bool) -> Any:
-    from peelpipe import pipeline
-    from peelpipe.report import progress_printer
+    from peelpipe.heap import imports_without_collection
 
-    if getattr(args, "no_prefect", False):
-        deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
-        return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
-                                     progress=progress_printer(args.quiet or args.json), deliver=deliver)
-    else:
-        prefect_environment(catalogue.settings.prefect_home)
-        from flows.api import local_api
-        from flows.console import terse_console
-        from flows.peel import backfill_flow, refresh_flow
+    quiet = args.quiet or args.json
+    with ExitStack() as stack:
+        with imports_without_collection():  # the modules a run needs, and Prefect's API when it serves one
+            from peelpipe import pipeline
+            from peelpipe.report import progress_printer
 
+            if not getattr(args, "no_prefect", False):
+                prefect_environment(catalogue.settings.prefect_home)
+                from flows.api import local_api
+                from flows.console import terse_console
+                from flows.peel import backfill_flow, refresh_flow
+
+                # the configured Prefect server, else one served from this process for the run
+                stack.enter_context(local_api())
+        if getattr(args, "no_prefect", False):
+            deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
+            return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
+                                         progress=progress_printer(quiet), deliver=deliver)
+        terse_console()  # (after local_api: starting Prefect's server sets logging up afresh)
         overrides = _settings_overrides(args)
-        with local_api():  # the configured Prefect server, else one served from this process for the run
-            terse_console()  # (after local_api: starting Prefect's server sets logging up afresh)
-            if mode == "run":
-                result = refresh_flow(settings=overrides, progress=not (args.quiet or args.json))
-            else:
-                result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce,
-                                       settings=overrides, progress=not (args.quiet or args.json))
+        if mode == "run":
+            result = refresh_flow(settings=overrides, progress=not quiet)
+        else:
+            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce,
+                                   settings=overrides, progress=not quiet)
         return result["summary"]
 
 
