@@ -12,9 +12,10 @@ Python's cyclic garbage collector runs every 700 allocations, and now and then o
 heap. Importing Prefect and its server allocates about a million objects that live as long as the
 process: during a run's imports the collector ran about 700 times and took 1.1–1.6 s, to free
 almost nothing. ``imports_without_collection`` switches it off for the imports and then freezes
-what they built, so that later collections no longer walk it (what Python's documentation of
-``gc.freeze`` advises for long-lived objects). It does not collect first: that one collection
-took 0.55 s to free about 10,000 objects; left frozen, they cost 5–15 MB of a run's peak.
+what they built, so that later collections no longer walk it (the pattern Python's documentation
+of ``gc.freeze`` gives for a process that forks: collector off early, freeze once the long-lived
+objects are built). It does not collect first: that one collection took 0.55 s to free about
+10,000 objects; left frozen, they cost 5–15 MB of a run's peak.
 """
 
 from __future__ import annotations

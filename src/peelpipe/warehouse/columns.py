@@ -2,7 +2,7 @@
 
 ``pa.array`` imports pandas before it converts any Python list (to ask whether the list is a
 pandas object). No table here ever holds one, and the import cost every run about 0.45 s and
-40–70 MB. The warehouse's columns are strings, signed integers, booleans, dates and UTC
+35–40 MB. The warehouse's columns are strings, signed integers, booleans, dates and UTC
 timestamps, so each is assembled from its Arrow buffers (validity bitmap, offsets, values) with
 numpy, which pyarrow has loaded already. Any other type goes to ``pa.array``.
 
