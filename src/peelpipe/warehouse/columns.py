@@ -1,10 +1,13 @@
-"""Python values to Arrow arrays for the warehouse's column types, without pyarrow's pandas shim.
+"""Python values to Arrow arrays for the warehouse's column types and back, without pyarrow's
+pandas shim.
 
 ``pa.array`` imports pandas before it converts any Python list (to ask whether the list is a
 pandas object). No table here ever holds one, and the import cost every run about 0.45 s and
 35–40 MB. The warehouse's columns are strings, signed integers, booleans, dates and UTC
 timestamps, so each is assembled from its Arrow buffers (validity bitmap, offsets, values) with
 numpy, which pyarrow has loaded already. Any other type goes to ``pa.array``.
+
+Reading back, UTC timestamps go through their integers too (see ``column_values``).
 
 Stricter than ``pa.array``, never looser: a float in an integer column or bytes in a string
 column is a TypeError here, where pyarrow would truncate or take them.
@@ -13,7 +16,7 @@ column is a TypeError here, where pyarrow would truncate or take them.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from itertools import repeat
 from types import NoneType
@@ -28,13 +31,12 @@ _MICROSECOND = timedelta(microseconds=1)
 _OFFSET_LIMIT = 2**31 - 1  # a string array's int32 offsets
 
 
-def column_array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+def column_array(values: list[Any], kind: pa.DataType) -> pa.Array:
     """The values (None for null) as an array of `kind`; TypeError or ValueError naming the first
     value that does not fit."""
     build = _builder(kind)
     if build is None:
         return pa.array(values, type=kind)
-    values = list(values)
     nulls = values.count(None)
     validity = None
     if nulls:
@@ -114,3 +116,24 @@ def _utc_timestamps(values: list[Any], kind: pa.DataType, nulls: int) -> list[pa
             count = made[value] = (instant - _EPOCH) // _MICROSECOND
         micros.append(count)
     return [pa.py_buffer(np.array(micros, dtype=np.int64))]
+
+
+def column_values(column: pa.ChunkedArray) -> list[Any]:
+    """A column's Python values, equal to ``to_pylist``'s. UTC timestamps go through their integers,
+    with ``datetime.timezone.utc``: pyarrow resolves the time zone once per value, about twenty
+    times slower. Each distinct instant is made once."""
+    kind = column.type
+    if not (pa.types.is_timestamp(kind) and kind.tz in ("UTC", "+00:00") and kind.unit == "us"):
+        return column.to_pylist()
+    made: dict[int, datetime] = {}
+    out: list[Any] = []
+    # view, not cast: the same buffers read as integers, and cast would import pyarrow.compute (0.1 s)
+    for micros in (value for chunk in column.chunks for value in chunk.view(pa.int64()).to_pylist()):
+        if micros is None:
+            out.append(None)
+            continue
+        instant = made.get(micros)
+        if instant is None:
+            instant = made[micros] = _EPOCH + timedelta(microseconds=micros)
+        out.append(instant)
+    return out

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from peelpipe.errors import LockedError, WarehouseError
-from peelpipe.warehouse.columns import column_array
+from peelpipe.warehouse.columns import column_array, column_values
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES, with_table_metadata
 
 Rows = list[dict[str, Any]]
@@ -237,32 +237,9 @@ def to_arrow(name: str, rows: Rows) -> pa.Table:
     return table
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
 def rows_of(table: pa.Table) -> Rows:
     """A table's rows as dicts, a column at a time: values equal to those ``Table.to_pylist`` gives
     (its UTC timestamps carry ``datetime.timezone.utc`` rather than ``ZoneInfo("UTC")``)."""
     names = table.column_names
-    columns = [_values(table.column(i)) for i in range(table.num_columns)]
+    columns = [column_values(table.column(i)) for i in range(table.num_columns)]
     return [dict(zip(names, values)) for values in zip(*columns)]
-
-
-def _values(column: pa.ChunkedArray) -> list[Any]:
-    """A column's Python values. UTC timestamps go through their integers: pyarrow resolves the
-    time zone once per value, about twenty times slower; each distinct instant is made once."""
-    kind = column.type
-    if not (pa.types.is_timestamp(kind) and kind.tz in ("UTC", "+00:00") and kind.unit == "us"):
-        return column.to_pylist()
-    made: dict[int, datetime] = {}
-    out: list[Any] = []
-    # view, not cast: the same buffers read as integers, and cast would import pyarrow.compute (0.1 s)
-    for micros in (value for chunk in column.chunks for value in chunk.view(pa.int64()).to_pylist()):
-        if micros is None:
-            out.append(None)
-            continue
-        instant = made.get(micros)
-        if instant is None:
-            instant = made[micros] = _EPOCH + timedelta(microseconds=micros)
-        out.append(instant)
-    return out
