@@ -98,12 +98,13 @@ def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[
     from peelpipe.heap import imports_without_collection
 
     quiet = args.quiet or args.json
+    use_prefect = not getattr(args, "no_prefect", False)
     with ExitStack() as stack:
         with imports_without_collection():  # the modules a run needs, and Prefect's API when it serves one
             from peelpipe import pipeline
             from peelpipe.report import progress_printer
 
-            if not getattr(args, "no_prefect", False):
+            if use_prefect:
                 prefect_environment(catalogue.settings.prefect_home)
                 from flows.api import local_api
                 from flows.console import terse_console
@@ -111,7 +112,7 @@ def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[
 
                 # the configured Prefect server, else one served from this process for the run
                 stack.enter_context(local_api())
-        if getattr(args, "no_prefect", False):
+        if not use_prefect:
             deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
             return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
                                          progress=progress_printer(quiet), deliver=deliver)

@@ -54,9 +54,13 @@ def _builder(kind: pa.DataType) -> Callable[[list[Any], pa.DataType, int], list[
         return _booleans
     if pa.types.is_date32(kind):
         return _dates
-    if pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz in ("UTC", "+00:00"):
+    if _is_utc_micros(kind):
         return _utc_timestamps
     return None
+
+
+def _is_utc_micros(kind: pa.DataType) -> bool:
+    return pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz in ("UTC", "+00:00")
 
 
 def _check(values: list[Any], fits: Callable[[type], bool], expected: str) -> None:
@@ -122,8 +126,7 @@ def column_values(column: pa.ChunkedArray) -> list[Any]:
     """A column's Python values, equal to ``to_pylist``'s. UTC timestamps go through their integers,
     with ``datetime.timezone.utc``: pyarrow resolves the time zone once per value, about twenty
     times slower. Each distinct instant is made once."""
-    kind = column.type
-    if not (pa.types.is_timestamp(kind) and kind.tz in ("UTC", "+00:00") and kind.unit == "us"):
+    if not _is_utc_micros(column.type):
         return column.to_pylist()
     made: dict[int, datetime] = {}
     out: list[Any] = []
