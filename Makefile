@@ -9,14 +9,13 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test bench venv clean browser
+.PHONY: demo test lint bench fuzz venv clean browser test-latest lock
 
-$(BIN)/.installed: pyproject.toml requirements.lock hatch_build.py src/peelpipe/parse/_blockwalk.c src/peelpipe/parse/lexbor_layout.h
+$(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>&1 | grep -v "is ignored" || true
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@$(BIN)/python -c "from peelpipe.parse.blocks import BLOCK_WALK; print('peelpipe block walk:', BLOCK_WALK)"
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -31,13 +30,33 @@ browser:
 	  if [ "$$(id -u)" != 0 ]; then echo "make test needs chromium: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(BIN)/.installed browser
+# ruff (lint and format), mypy (strict on src/), import-linter (the layer contracts).
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src flows tests bench tools
+	$(BIN)/ruff format --check src flows tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: $(BIN)/.installed browser lint
 	$(BIN)/python -m pytest -q
 
-# make bench: full-size synthetic site, about 5 minutes. Options: make bench BENCH_ARGS="--quick" (one run of
-# each, about 2 minutes), BENCH_ARGS="--repeat 5", "--parse-only", "--keep DIR"; see bench/run.py --help.
+# A throwaway venv with the newest versions pyproject.toml allows, then the whole suite in it.
+LATEST := .venv-latest
+test-latest: browser
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	@$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>&1 | grep -v "is ignored" || true
+	$(LATEST)/bin/uv pip install --quiet --python $(LATEST)/bin/python --upgrade -e '.[dev,bench]'
+	$(LATEST)/bin/uv pip list --python $(LATEST)/bin/python 2>/dev/null | grep -iE '^(prefect|httpx|selectolax|pandas|pyarrow|duckdb|apprise|openpyxl) '
+	$(LATEST)/bin/python -m pytest -q
+
+# Regenerate the lock from pyproject.toml's ranges (newest allowed versions).
+lock: $(BIN)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 -o requirements.lock
+
+# make bench: the benchmarks, ratios against baselines run in the same process; writes docs/performance.md.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .prefect-home .pytest_cache
+	rm -rf $(VENV) $(LATEST) .prefect-home .pytest_cache .mypy_cache .ruff_cache
