@@ -1,6 +1,6 @@
 """A full-size SYNTHETIC PEEL site for the benchmarks: every force x every cycle, random grades.
 
-The pages are rendered with the sample site's own templates (peelpipe.samplesite.build) from
+The pages are rendered with the sample site's own templates (tools.samplesite.build) from
 synthetic facts drawn with a seeded RNG, then marked as synthetic: a "Synthetic benchmark data"
 banner replaces the sample-data banner (which would claim the grades are real), the <title> and
 footer say so too. The site is written into a directory the caller gives (a temp dir), never into
@@ -17,6 +17,7 @@ import contextlib
 import functools
 import random
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +27,14 @@ from unittest import mock
 from peelpipe.config import Catalogue
 from peelpipe.config import load as load_catalogue
 from peelpipe.grades import GRADED
-from peelpipe.samplesite import build as sb
+
+# The sample site's generator (tools/samplesite) is not installed with the library: it is imported
+# from the project root, which `python bench/run.py` does not put on sys.path by itself.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.append(_ROOT)
+
+from tools.samplesite import build as sb  # noqa: E402
 
 SEED = 20240808
 SOURCE = "synthetic:peelpipe-bench"

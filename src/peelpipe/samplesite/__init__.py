@@ -1,8 +1,10 @@
 """The peelpipe sample site: real published PEEL grades on sample pages, served on loopback.
 
-``SITE_ROOT`` is the generated site (``site/``, built by ``python -m peelpipe.samplesite.build``);
-``serve_site()`` serves it (see ``peelpipe.samplesite.server``). ``UPDATES_ROOT`` is an overlay
-holding the pages as corrected on 8 August 2024 (Northamptonshire PEEL 2023-25: "Responding to
+``SITE_ROOT`` is the built site (``site/``, package data). It is generated, together with
+``site-updates/``, by the project's tools/samplesite (``python -m tools.samplesite.build`` from the
+project root, from its facts.toml), which is not part of this library; the library only serves the
+built files. ``serve_site()`` serves them (see ``peelpipe.samplesite.server``). ``UPDATES_ROOT`` is an
+overlay holding the pages as corrected on 8 August 2024 (Northamptonshire PEEL 2023-25: "Responding to
 the public" changed from adequate to requires improvement): ``serve_site(overlays=[UPDATES_ROOT])``.
 """
 

@@ -32,6 +32,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
 
 from peelpipe.samplesite import SITE_ROOT
@@ -95,8 +97,8 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address, handler, layers: tuple[Path, ...], log: list, lock: threading.Lock,
-                 family: int = socket.AF_INET):
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], layers: tuple[Path, ...],
+                 log: list[tuple[str, str, int]], lock: threading.Lock, family: int = socket.AF_INET) -> None:
         self.address_family = family
         self.layers = layers
         self.request_log = log
@@ -104,7 +106,7 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         super().__init__(address, handler)
 
-    def handle_error(self, request, client_address):  # quiet: clients that hang up are normal
+    def handle_error(self, request: Any, client_address: Any) -> None:  # quiet: clients that hang up are normal
         pass
 
     def close_connections(self) -> None:
@@ -129,10 +131,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     # -- quiet --------------------------------------------------------------------------
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
         pass
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         try:  # headers and body go out in separate writes: do not let Nagle delay the second
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -141,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.log_lock:
             self.server.connections.add(self.connection)
 
-    def finish(self):
+    def finish(self) -> None:
         try:
             super().finish()
         finally:
@@ -153,13 +155,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.request_log.append((self.command, self.path, status))
 
     # -- methods ------------------------------------------------------------------------
-    def do_GET(self):
+    def do_GET(self) -> None:
         self._serve(head=False)
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
-    def _not_allowed(self):
+    def _not_allowed(self) -> None:
         self.close_connection = True  # any request body is left unread
         self._send(405, NOT_ALLOWED_BODY, head=False, extra={"Allow": "GET, HEAD", "Connection": "close"})
 
@@ -254,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleSiteServer:
     """A running sample-site server. Use as a context manager, or call ``stop()``."""
 
-    def __init__(self, root: Path, overlays: Iterable[Path] = (), host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, root: Path, overlays: Iterable[Path] = (), host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root)
         self.overlays = tuple(Path(p) for p in overlays)
         for layer in (self.root, *self.overlays):
@@ -291,7 +293,7 @@ class SampleSiteServer:
     def __enter__(self) -> SampleSiteServer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -325,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"peelpipe sample site (sample data) at {site.url}/  (Ctrl-C to stop)", flush=True)
 
-    def _terminate(signum, frame):
+    def _terminate(signum: int, frame: FrameType | None) -> NoReturn:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)

@@ -1,4 +1,4 @@
-"""Render the peelpipe sample site from facts.toml: ``python -m peelpipe.samplesite.build``.
+"""Render the peelpipe sample site from facts.toml: ``python -m tools.samplesite.build`` (from the project root).
 
 The sample site imitates the PEEL pages of the HMICFRS website (the 2014 to 2018/19 pillar pages
 and the 2021/22 and 2023-25 report pages) closely enough for ``make demo`` to run the real
@@ -7,11 +7,13 @@ published grades (facts.toml, each with its source); its prose is peelpipe's own
 so in a banner at the top. The real site's HTML markup is unknown, so the markup here is an
 invented WordPress/GOV.UK-like template that varies by cycle, as the real site's wording did.
 
-Output: ``site/<url path>/index.html`` for every page, ``site/index.html`` (what is here),
+Output, into the library's ``src/peelpipe/samplesite/`` (package data that ``peelpipe demo`` serves):
+``site/<url path>/index.html`` for every page, ``site/index.html`` (what is here),
 ``site/robots.txt``, ``site-updates/<YYYY-MM-DD>/<url path>/index.html`` for every page a
-``[[correction]]`` changed after first publication (an overlay for ``serve_site``), and the
-package's README.md. The output is deterministic (same bytes on
-every run): no clocks, no randomness, sorted iteration.
+``[[correction]]`` changed after first publication (an overlay for ``serve_site``); and this
+generator's own README.md (tools/samplesite/). The output is deterministic (same bytes on
+every run): no clocks, no randomness, sorted iteration. The generator imports the library
+(its config); the library never imports the generator.
 
 Rules the renderer keeps (see facts.toml):
 - a force x cycle without any fact has no pages (the server answers 404);
@@ -32,10 +34,10 @@ from pathlib import Path
 
 # The renderer lives in the modules below (wording, facts, markup, pillar_pages, report_pages,
 # pages, checks). The names that are not used here are re-exported for
-# `from peelpipe.samplesite import build as sb` (bench/synthetic.py renders its synthetic site with them).
-from peelpipe.samplesite import flagship
-from peelpipe.samplesite.checks import check, check_reports
-from peelpipe.samplesite.facts import (
+# `from tools.samplesite import build as sb` (bench/synthetic.py renders its synthetic site with them).
+from tools.samplesite import flagship
+from tools.samplesite.checks import check, check_reports
+from tools.samplesite.facts import (
     PACKAGE_DIR,
     README_PATH,
     SITE_DIR,
@@ -47,9 +49,9 @@ from peelpipe.samplesite.facts import (
     load_facts,
     load_forces,
 )
-from peelpipe.samplesite.markup import attr, esc, render_page
-from peelpipe.samplesite.pages import ROBOTS, Page, Update, build_pages, build_updates, home_page, readme
-from peelpipe.samplesite.wording import (
+from tools.samplesite.markup import attr, esc, render_page
+from tools.samplesite.pages import ROBOTS, Page, Update, build_pages, build_updates, home_page, readme
+from tools.samplesite.wording import (
     ALL_CYCLES,
     CYCLE_YEAR,
     PILLARS,
@@ -90,11 +92,12 @@ def write_site(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m peelpipe.samplesite.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--site-dir", type=Path, default=SITE_DIR, help="output directory (default: the package's site/)")
+    parser = argparse.ArgumentParser(prog="python -m tools.samplesite.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", type=Path, default=SITE_DIR,
+                        help="output directory (default: src/peelpipe/samplesite/site/)")
     parser.add_argument("--updates-dir", type=Path, default=UPDATES_DIR,
-                        help="output directory of the corrected pages (default: the package's site-updates/)")
-    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the package README.md")
+                        help="output directory of the corrected pages (default: src/peelpipe/samplesite/site-updates/)")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite tools/samplesite/README.md")
     args = parser.parse_args(argv)
     table = load_facts()
     pages = build_pages(table)

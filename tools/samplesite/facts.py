@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peelpipe.samplesite.wording import (
+from tools.samplesite.wording import (
     ALL_CYCLES,
     CYCLES,
     GRADE_WORDS,
@@ -26,11 +26,14 @@ from peelpipe.samplesite.wording import (
     TRANCHE_DATE,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-FACTS_PATH = PACKAGE_DIR / "facts.toml"
+TOOL_DIR = Path(__file__).resolve().parent  # tools/samplesite: the generator, its facts and its README
+PROJECT_ROOT = TOOL_DIR.parents[1]
+# The library's sample-site package: the built site is its package data (what `peelpipe demo` serves).
+PACKAGE_DIR = PROJECT_ROOT / "src" / "peelpipe" / "samplesite"
+FACTS_PATH = TOOL_DIR / "facts.toml"
 SITE_DIR = PACKAGE_DIR / "site"
 UPDATES_DIR = PACKAGE_DIR / "site-updates"
-README_PATH = PACKAGE_DIR / "README.md"
+README_PATH = TOOL_DIR / "README.md"
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,8 @@ class ForceCycle:
 
 
 def config_dir() -> Path:
-    here = PACKAGE_DIR.parents[2] / "config"
+    """The project's config/ (the pipeline's catalogue), else the installed library's default copy."""
+    here = PROJECT_ROOT / "config"
     if (here / "forces.toml").is_file():
         return here
     from peelpipe.config import default_config_dir

@@ -10,9 +10,9 @@ import hashlib
 import html
 import re
 
-from peelpipe.samplesite import flagship
-from peelpipe.samplesite.facts import ForceCycle
-from peelpipe.samplesite.wording import (
+from tools.samplesite import flagship
+from tools.samplesite.facts import ForceCycle
+from tools.samplesite.wording import (
     CYCLE_YEAR,
     GRADE_WORDS,
     QUESTION_ACTIVITY,

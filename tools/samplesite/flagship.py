@@ -7,7 +7,7 @@ peelpipe's own paraphrase, not the inspectorate's wording.
 
 ``pillar_main()`` (pillar_pages.py) returns this fragment and ``render_page()`` (markup.py) wraps it
 in the site chrome; ``check()`` (checks.py) checks the grades printed here against facts.toml
-when ``python -m peelpipe.samplesite.build`` writes the site.
+when ``python -m tools.samplesite.build`` writes the site.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ applied (none: the page as first published).
 
 from __future__ import annotations
 
-from peelpipe.samplesite.facts import Correction, ForceCycle, long_date
-from peelpipe.samplesite.markup import esc, graded_sentence, render_page
-from peelpipe.samplesite.wording import (
+from tools.samplesite.facts import Correction, ForceCycle, long_date
+from tools.samplesite.markup import esc, graded_sentence, render_page
+from tools.samplesite.wording import (
     AREA_ACTIVITY,
     AREA_ACTIVITY_2023,
     AREA_MORE,

@@ -6,9 +6,9 @@ effectiveness) is the hand-written body in flagship.py.
 
 from __future__ import annotations
 
-from peelpipe.samplesite import flagship
-from peelpipe.samplesite.facts import ForceCycle
-from peelpipe.samplesite.markup import (
+from tools.samplesite import flagship
+from tools.samplesite.facts import ForceCycle
+from tools.samplesite.markup import (
     esc,
     grade_html,
     graded_sentence,
@@ -19,7 +19,7 @@ from peelpipe.samplesite.markup import (
     sentence_2014,
     welsh_link,
 )
-from peelpipe.samplesite.wording import (
+from tools.samplesite.wording import (
     CYCLE_YEAR,
     GENERIC_QUESTION,
     GENERIC_SUMMARY,

@@ -8,12 +8,12 @@ import difflib
 import re
 from pathlib import Path
 
-from peelpipe.samplesite import flagship
-from peelpipe.samplesite.facts import SITE_DIR, UPDATES_DIR, Correction, ForceCycle, load_area_labels, long_date
-from peelpipe.samplesite.markup import esc, graded_sentence, headline_sentence
-from peelpipe.samplesite.pages import Page, Update
-from peelpipe.samplesite.report_pages import area_activity, report_grade, update_note, victim_sentence
-from peelpipe.samplesite.wording import (
+from tools.samplesite import flagship
+from tools.samplesite.facts import SITE_DIR, UPDATES_DIR, Correction, ForceCycle, load_area_labels, long_date
+from tools.samplesite.markup import esc, graded_sentence, headline_sentence
+from tools.samplesite.pages import Page, Update
+from tools.samplesite.report_pages import area_activity, report_grade, update_note, victim_sentence
+from tools.samplesite.wording import (
     GRADE_WORDS,
     NUMBER_WORDS,
     PILLAR_ACTIVITY,
