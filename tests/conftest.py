@@ -37,3 +37,21 @@ def page_ref(force: str, cycle: str, kind: str, pillar: str | None, path: str = 
     from peelpipe.models import PageRef
 
     return PageRef(force, cycle, kind, pillar, path, "https://hmicfrs.justiceinspectorates.gov.uk" + path)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory):
+    """One real `prefect server start` for every test of the session that runs a flow."""
+    from prefectserver import running_server
+
+    with running_server(tmp_path_factory.mktemp("prefect-server")) as server:
+        yield server
+
+
+@pytest.fixture
+def prefect_api(prefect_server):
+    """This process's Prefect clients and flows report to the session's server during the test."""
+    from prefectserver import using
+
+    with using(prefect_server):
+        yield prefect_server

@@ -191,7 +191,8 @@ class ScriptedServer:
         self.stop()
 
     def route(self, path: str, *responses: Responder) -> None:
-        """Script `path` (exact, with or without query): successive requests get successive replies."""
+        """Script `path` (exact, with or without query; "*": any path not scripted otherwise): successive
+        requests get successive replies."""
         if not responses:
             raise ValueError("route() needs at least one Reply")
         with self._lock:
@@ -219,6 +220,11 @@ class ScriptedServer:
 
         self.route(path, respond)
 
+    @property
+    def json_url(self) -> str:
+        """This server as an Apprise json:// alert URL (add the path)."""
+        return "json://127.0.0.1:" + self.url.rsplit(":", 1)[1]
+
     def requests_to(self, path: str) -> list[Request]:
         """Recorded requests whose path (query ignored) is `path`."""
         with self._lock:
@@ -232,7 +238,8 @@ class ScriptedServer:
     def _dispatch(self, request: Request) -> Reply:
         with self._lock:
             self.requests.append(request)
-            route = self._routes.get(request.path) or self._routes.get(request.path.split("?", 1)[0])
+            route = (self._routes.get(request.path) or self._routes.get(request.path.split("?", 1)[0])
+                     or self._routes.get("*"))
             if route is None:
                 return Reply(404, b"not found", {"Content-Type": "text/plain"})
             responses, position = route

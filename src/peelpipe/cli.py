@@ -7,11 +7,9 @@ Prefect is imported only by the commands that run flows, so `peelpipe --help` st
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
 import sys
-from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,79 +49,19 @@ def _catalogue(args: argparse.Namespace):  # noqa: ANN202 - Catalogue, imported 
     return load(_settings_overrides(args))
 
 
-def prefect_environment(prefect_home: str) -> None:
-    """Quiet, offline, project-local Prefect settings; a user's own PREFECT_* variables win."""
-    home = Path(prefect_home).resolve()
-    defaults = {
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PREFECT_SERVER_LOGGING_LEVEL": "ERROR",
-        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
-        "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": "2",
-        "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(home / "storage"),
-        # Automations are evaluated by a long-running server; the API a run serves for itself has no
-        # use for them, and starting their service costs a second of every run. (A server of the
-        # user's own reads its own settings.)
-        "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
-    }
-    for key, value in defaults.items():
-        os.environ.setdefault(key, value)
-
-
-def _execute(args: argparse.Namespace, mode: str) -> Any:
-    """Run a backfill or scheduled run, through Prefect unless --no-prefect; a failed run alerts."""
-    from peelpipe import pipeline
+def execute(args: argparse.Namespace, mode: str) -> tuple[Any, Any]:
+    """Run a backfill or scheduled run as the flags say (through Prefect unless --no-prefect);
+    returns the catalogue and the run summary."""
+    from peelpipe.runner import execute as run
 
     catalogue = _catalogue(args)
     if mode == "run":
-        cycles, forces, announce = list(catalogue.cycles), list(catalogue.forces), True
+        cycles, forces, alerts = list(catalogue.cycles), list(catalogue.forces), True
     else:
-        cycles, forces, announce = catalogue.cycle_ids(args.cycles), catalogue.force_ids(args.forces), args.alerts
-    try:
-        summary = _run_mode(args, catalogue, mode, cycles, forces, announce)
-    except Exception as exc:
-        # Through Prefect, the refresh flow's failure hook sends this alert itself.
-        if mode == "run" and getattr(args, "no_prefect", False) and not isinstance(exc, ConfigError):
-            pipeline.alert_run_failed(catalogue, mode, exc)
-        raise
+        cycles, forces, alerts = catalogue.cycle_ids(args.cycles), catalogue.force_ids(args.forces), args.alerts
+    summary = run(catalogue, mode, cycles, forces, alerts=alerts, use_prefect=not getattr(args, "no_prefect", False),
+                  quiet=args.quiet or args.json, overrides=_settings_overrides(args))
     return catalogue, summary
-
-
-def _run_mode(args: argparse.Namespace, catalogue: Any, mode: str, cycles: list[str], forces: list[str],
-              announce: bool) -> Any:
-    from peelpipe.heap import imports_without_collection
-
-    quiet = args.quiet or args.json
-    use_prefect = not getattr(args, "no_prefect", False)
-    with ExitStack() as stack:
-        with imports_without_collection():  # the modules a run needs, and Prefect's API when it serves one
-            from peelpipe import pipeline
-            from peelpipe.report import progress_printer
-
-            if use_prefect:
-                prefect_environment(catalogue.settings.prefect_home)
-                from flows.api import local_api
-                from flows.console import terse_console
-                from flows.peel import backfill_flow, refresh_flow
-
-                # the configured Prefect server, else one served from this process for the run
-                stack.enter_context(local_api())
-        if not use_prefect:
-            deliver = pipeline.alert_step(catalogue, pipeline.open_warehouse(catalogue)) if announce else None
-            return pipeline.run_pipeline(catalogue, cycles, forces, mode=mode, announce=announce,
-                                         progress=progress_printer(quiet), deliver=deliver)
-        terse_console()  # (after local_api: starting Prefect's server sets logging up afresh)
-        overrides = _settings_overrides(args)
-        if mode == "run":
-            result = refresh_flow(settings=overrides, progress=not quiet)
-        else:
-            result = backfill_flow(cycles=",".join(cycles), forces=",".join(forces), alerts=announce,
-                                   settings=overrides, progress=not quiet)
-        return result["summary"]
 
 
 def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> None:
@@ -131,6 +69,8 @@ def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> No
     from peelpipe.report import run_summary_text
 
     if args.json:
+        from peelpipe.report import summary_json
+
         print(json.dumps(summary_json(summary)))
     elif not args.quiet:
         warehouse = open_warehouse(catalogue)
@@ -138,42 +78,36 @@ def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> No
                                warehouse.read_table("assessments")))
 
 
-def summary_json(summary: Any) -> dict[str, Any]:
-    """A run summary as the JSON object --json prints."""
-    return {"run_id": summary.run_id, "mode": summary.mode, "snapshot_id": summary.snapshot_id,
-            "warehouse": summary.warehouse, "stats": summary.stats, "changes": len(summary.changes),
-            "issues": len(summary.issues), "tables": summary.tables, "skipped_cycles": summary.skipped_cycles,
-            "alerts": summary.alerts}
-
-
 def cmd_backfill(args: argparse.Namespace) -> int:
-    catalogue, summary = _execute(args, "backfill")
+    catalogue, summary = execute(args, "backfill")
     _print_summary(catalogue, summary, args)
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    catalogue, summary = _execute(args, "run")
+    catalogue, summary = execute(args, "run")
     _print_summary(catalogue, summary, args)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from peelpipe import schedule
+    from peelpipe.runner import prefect_environment
 
     catalogue = _catalogue(args)
     prefect_environment(catalogue.settings.prefect_home)
     schedule.require_server()  # one line and exit 1 when no server answers, before the flows are imported
     schedule.check_schedule(args.cron, args.timezone)
+    if args.stale_after < 0:
+        raise ConfigError(f"--stale-after must be 0 (off) or a number of hours, got {args.stale_after:g}")
     overrides = _settings_overrides(args)
     if "warehouse" in overrides:  # the deployment's parameter outlives this shell's working directory
         overrides["warehouse"] = str(Path(overrides["warehouse"]).resolve())
-    from flows.peel import refresh_flow
-
     if args.json:
         print(json.dumps({"deployment": schedule.DEPLOYMENT, "cron": args.cron, "timezone": args.timezone,
-                          "settings": overrides}), flush=True)
-    schedule.serve(refresh_flow, args.cron, args.timezone, overrides, announce=not (args.quiet or args.json))
+                          "stale_after_hours": args.stale_after, "settings": overrides}), flush=True)
+    schedule.serve(args.cron, args.timezone, overrides, run_timeout=catalogue.settings.run_timeout,
+                   stale_after_hours=args.stale_after, announce=not (args.quiet or args.json))
     return 0
 
 
@@ -333,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "peel-refresh/peel-refresh (needs a Prefect server and PREFECT_API_URL).", cmd_serve)
     p.add_argument("--cron", default="0 6 * * *", help="cron schedule (default: '0 6 * * *', daily at 06:00)")
     p.add_argument("--timezone", default="Europe/London", help="IANA time zone of the schedule (default: Europe/London)")
+    p.add_argument("--stale-after", type=float, default=26.0, metavar="HOURS",
+                   help="health alert when no refresh has completed in HOURS (default 26; 0: off)")
     p = command("changes", "List the changes detected.", cmd_changes)
     p.add_argument("--since", metavar="DATE", help="only changes detected on or after DATE (YYYY-MM-DD)")
     p.add_argument("--force", metavar="ID", help="only this force")
@@ -354,20 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def console() -> None:
-    """The `peelpipe` command: main(), its exit handlers, then exit without tearing down modules.
-
-    By the time main() returns, everything it wrote is closed and synced (the warehouse survives
-    a kill at any point, so it does not rely on teardown). What is skipped is the interpreter
-    freeing every imported module one by one: about 2 s after a Prefect run, which imports
-    Prefect's server."""
-    code = main()
-    atexit._run_exitfuncs()  # logging.shutdown, Prefect's drains: what a normal exit would run
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (peelpipe … | head) has nothing left to receive
-            pass
-    os._exit(code)
+    """The `peelpipe` command: main(), then exit with its status."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:

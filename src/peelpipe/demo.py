@@ -12,17 +12,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+from peelpipe.config import Catalogue, load
 from peelpipe.grades import grade_label
+from peelpipe.pipeline import RunSummary
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """Serve the sample site, backfill it, re-run it, and show the result."""
-    from peelpipe import cli
     from peelpipe.pipeline import open_warehouse
-    from peelpipe.report import run_summary_text
+    from peelpipe.report import run_summary_text, summary_json
+    from peelpipe.runner import execute
     from peelpipe.samplesite import UPDATES_ROOT, serve_site
 
     started = time.monotonic()
@@ -30,19 +31,25 @@ def run_demo(args: argparse.Namespace) -> int:
     say = (lambda *a, **k: None) if quiet else print  # noqa: E731
     with serve_site() as site:
         say(f"Sample site (real published grades, peelpipe's own wording) serving on {site.url}", flush=True)
-        common = {"warehouse": args.warehouse, "base_url": site.url, "delay": args.delay, "quiet": quiet,
-                  "no_prefect": args.no_prefect, "json": False}
-        backfill = SimpleNamespace(**common, cycles="all", forces="all", alerts=False)
+        overrides = {"base_url": site.url, "request_delay": args.delay,
+                     **({"warehouse": args.warehouse} if args.warehouse else {})}
+
+        def run(mode: str) -> tuple[Catalogue, RunSummary]:
+            catalogue = load(overrides)
+            everything = (list(catalogue.cycles), list(catalogue.forces))
+            return catalogue, execute(catalogue, mode, *everything, alerts=mode == "run",
+                                      use_prefect=not args.no_prefect, quiet=quiet, overrides=overrides)
+
         how = "directly" if args.no_prefect else "through the Prefect backfill flow"
         say(f"1. Backfill of every cycle and force {how} …", flush=True)
-        catalogue, summary = cli._execute(backfill, "backfill")  # noqa: SLF001 - same process, same wiring
+        catalogue, summary = run("backfill")
         warehouse = open_warehouse(catalogue)
         judgements = warehouse.read_table("judgements")
         assessments = warehouse.read_table("assessments")
         say(run_summary_text(summary, catalogue, judgements, assessments))
         say("2. A scheduled run against the unchanged site (open cycles in full, closed ones in a rolling slice, "
             "every request conditional) …", flush=True)
-        catalogue, second = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
+        catalogue, second = run("run")
         s = second.stats
         say(f"   {s.get('requests', 0)} requests ({s.get('pages_not_found', 0)} for pages not on the site), "
             f"{s.get('not_modified', 0)} answered 304, {s.get('pages_parsed', 0)} pages re-parsed, "
@@ -52,7 +59,7 @@ def run_demo(args: argparse.Namespace) -> int:
     with serve_site(overlays=[UPDATES_ROOT], port=port):
         say("3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024); "
             "a scheduled run …", flush=True)
-        catalogue, third = cli._execute(SimpleNamespace(**common), "run")  # noqa: SLF001
+        catalogue, third = run("run")
         s = third.stats
         say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
             f"{s.get('pages_parsed', 0)} page(s) re-parsed")
@@ -74,7 +81,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"warehouse": str(root), "report": str(root / "report.html"),
                           "duckdb": str(root / "peel.duckdb"),
-                          "runs": [cli.summary_json(r) for r in (summary, second, third)],
+                          "runs": [summary_json(r) for r in (summary, second, third)],
                           "seconds": round(time.monotonic() - started, 1)}))
         return 0
     python = sys.executable

@@ -233,11 +233,45 @@ def write_readers(catalogue: Catalogue, warehouse: Warehouse, tables: dict[str, 
         write_feed(warehouse.root / "changes.atom", tables["changes"])
 
 
+@dataclass(frozen=True)
+class Steps:
+    """How run_pipeline calls its three coarse steps: directly (the default), or wrapped, as the
+    Prefect flows do to run each one as a task. The order of the steps lives in run_pipeline alone."""
+
+    discover: Callable[[Catalogue, list[PageRef], list[str], list[str], RequestBudget],
+                       tuple[list[PageRef], dict[str, int]]]
+    fetch_cycle: Callable[[Catalogue, list[PageRef], dict[str, dict[str, Any]], RequestBudget, Progress | None],
+                          tuple[list[PageOutcome], dict[str, int]]]
+    publish: Callable[[Catalogue, list[PageOutcome], RunInfo, bool], RunSummary]
+
+
+def discover_step(catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str],
+                  budget: RequestBudget) -> tuple[list[PageRef], dict[str, int]]:
+    """Step 1: reports listed on the index pages that the URL patterns did not predict."""
+    return discover_pages(catalogue, open_warehouse(catalogue), planned, cycle_ids, force_ids, budget=budget)
+
+
+def fetch_cycle_step(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
+                     budget: RequestBudget, progress: Progress | None = None,
+                     ) -> tuple[list[PageOutcome], dict[str, int]]:
+    """Step 2, once per cycle: fetch the cycle's pages (conditionally) and parse what changed."""
+    return fetch_and_parse(catalogue, refs, open_warehouse(catalogue), previous_pages, progress, budget=budget)
+
+
+def publish_step(catalogue: Catalogue, outcomes: list[PageOutcome], run: RunInfo, alerts: bool) -> RunSummary:
+    """Step 3: merge into the current snapshot, detect changes, deliver alerts when asked, publish."""
+    warehouse = open_warehouse(catalogue)
+    return build_and_publish(catalogue, warehouse, outcomes, run, alert_step(catalogue, warehouse) if alerts else None)
+
+
+DIRECT = Steps(discover=discover_step, fetch_cycle=fetch_cycle_step, publish=publish_step)
+
+
 def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], *, mode: str = "backfill",
-                 announce: bool = False, progress: Progress | None = None,
-                 deliver: Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]] | None = None,
-                 ) -> RunSummary:
-    """One whole run without Prefect: plan, fetch, parse, build, publish, under the writer lock."""
+                 announce: bool = False, alerts: bool = False, progress: Progress | None = None,
+                 steps: Steps = DIRECT) -> RunSummary:
+    """One whole run, under the writer lock: plan, discover, fetch and parse cycle by cycle, then build,
+    publish and alert. `announce` marks the run's changes as news; `alerts` delivers them."""
     warehouse = open_warehouse(catalogue)
     cycles, skipped = parseable_cycles(catalogue, cycle_ids)
     run = new_run(mode, scope_text(cycles, force_ids, catalogue), announce)
@@ -245,13 +279,24 @@ def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str
     with warehouse.lock(f"peelpipe {mode}"):
         previous_pages = {r["source_url"]: r for r in warehouse.read_table("pages")}
         planned, refs = pages_to_fetch(catalogue, cycles, force_ids, mode, previous_pages, run.started_at)
-        extra, index_stats = discover_pages(catalogue, warehouse, planned, cycles, force_ids, budget=budget)
-        outcomes, fetch_stats = fetch_and_parse(catalogue, refs + extra, warehouse, previous_pages, progress,
-                                                budget=budget)
-        run.stats = outcome_stats(outcomes, add_stats(index_stats, fetch_stats))
-        summary = build_and_publish(catalogue, warehouse, outcomes, run, deliver)
+        extra, totals = steps.discover(catalogue, planned, cycles, force_ids, budget)
+        outcomes: list[PageOutcome] = []
+        for cycle_id in cycles:
+            cycle_refs = [r for r in refs + extra if r.cycle_id == cycle_id]
+            if cycle_refs:
+                cycle_outcomes, stats = steps.fetch_cycle(catalogue, cycle_refs, previous_pages, budget, progress)
+                outcomes.extend(cycle_outcomes)
+                totals = add_stats(totals, stats)
+        run.stats = outcome_stats(outcomes, totals)
+        summary = steps.publish(catalogue, outcomes, run, alerts)
     summary.skipped_cycles = skipped
     return summary
+
+
+def cycle_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
+    """One cycle's counters for its log line: requests, 304s, pages parsed and parse issues."""
+    return {**outcome_stats(outcomes, fetch_stats),
+            "parse_issues": sum(len(o.parsed.issues) for o in outcomes if o.parsed is not None)}
 
 
 def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue) -> str:

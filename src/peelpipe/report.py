@@ -130,3 +130,18 @@ def progress_printer(quiet: bool, verb: str = "fetched") -> Callable[[int, int, 
             print(f"  {ref.cycle_id}: {number}/{total} pages {verb}", file=sys.stderr, flush=True)
 
     return show
+
+
+def cycle_line(cycle_id: str, stats: dict[str, int]) -> str:
+    """One cycle's work in a line, for the run's logs: requests, 304s, pages parsed, parse issues."""
+    return (f"cycle {cycle_id}: {_n(stats.get('requests', 0), 'request')}, {stats.get('not_modified', 0)} answered 304, "
+            f"{_n(stats.get('pages_parsed', 0), 'page')} parsed, {stats.get('pages_reused', 0)} unchanged, "
+            f"{stats.get('pages_failed', 0)} failed, {_n(stats.get('parse_issues', 0), 'parse issue')}")
+
+
+def summary_json(summary: Any) -> dict[str, Any]:
+    """A run summary as the JSON object --json prints."""
+    return {"run_id": summary.run_id, "mode": summary.mode, "snapshot_id": summary.snapshot_id,
+            "warehouse": summary.warehouse, "stats": summary.stats, "changes": len(summary.changes),
+            "issues": len(summary.issues), "tables": summary.tables, "skipped_cycles": summary.skipped_cycles,
+            "alerts": summary.alerts}

@@ -1,7 +1,8 @@
 """Scheduled runs through a Prefect server: reachability, the served deployment, the next run.
 
 `peelpipe serve` serves the refresh flow as the deployment ``peel-refresh/peel-refresh`` from one
-long-running process; `prefect.yaml` defines the same deployment for a process work pool. Both need
+long-running process, with ``peel-stale-refresh``, a health alert that a trigger runs when no refresh
+has completed in 26 hours; `prefect.yaml` defines the same deployments for a process work pool. Both need
 a real Prefect server (an ephemeral one creates no scheduled runs), so the server is checked first
 (one GET of {PREFECT_API_URL}/health, 3 s at most) before the flows are imported. Prefect is
 imported only inside the functions that need it.
@@ -94,15 +95,39 @@ def check_schedule(cron: str, timezone: str) -> None:
         raise ConfigError(f"invalid cron expression {cron!r} (five fields, e.g. '0 6 * * *')") from None
 
 
-def build_deployment(refresh_flow: Any, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
-                     settings: dict[str, Any] | None = None) -> Any:
-    """The refresh flow (``flows.peel.refresh_flow``, passed in: the library never imports flows/) as
-    a RunnerDeployment: cron schedule, concurrency limit 1, the settings overrides as its parameter."""
+STALE_DEPLOYMENT_NAME = "peel-stale-refresh"
+STALE_AFTER_HOURS = 26.0
+
+
+def stale_trigger(refresh_deployment: str = DEPLOYMENT_NAME, hours: float = STALE_AFTER_HOURS) -> Any:
+    """A proactive trigger: it fires when no run of the refresh deployment has completed in `hours` hours."""
+    from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
+
+    return DeploymentEventTrigger(
+        name=f"no {refresh_deployment} completed in {hours:g} h",
+        posture="Proactive",
+        expect={"prefect.flow-run.Completed"},
+        match_related={"prefect.resource.role": "deployment", "prefect.resource.name": refresh_deployment},
+        within=int(hours * 3600),
+        threshold=1,
+        parameters={"hours": hours},
+    )
+
+
+def build_deployments(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
+                      settings: dict[str, Any] | None = None, run_timeout: float | None = None,
+                      stale_after_hours: float = STALE_AFTER_HOURS) -> list[Any]:
+    """The refresh flow as a deployment (cron schedule, one run at a time, the settings overrides as its
+    parameter, the configured run timeout), and the stale-refresh alert as a second one, run by a trigger
+    when no refresh has completed in `stale_after_hours` (0: no such deployment)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
+    from peelpipe.flows import refresh_flow, stale_refresh_flow
+
     check_schedule(cron, timezone)
-    return refresh_flow.to_deployment(
+    flow = refresh_flow.with_options(timeout_seconds=run_timeout) if run_timeout else refresh_flow
+    deployments = [flow.to_deployment(
         name=DEPLOYMENT_NAME,
         schedule=Cron(cron, timezone=timezone),
         parameters={"settings": dict(settings or {}), "progress": False},
@@ -111,20 +136,30 @@ def build_deployment(refresh_flow: Any, cron: str = DEFAULT_CRON, timezone: str 
         description="peelpipe scheduled refresh: every cycle and force, conditional requests, changes "
                     "detected, published and alerted.",
         tags=["peelpipe"],
-    )
+    )]
+    if stale_after_hours > 0:
+        deployments.append(stale_refresh_flow.to_deployment(
+            name=STALE_DEPLOYMENT_NAME,
+            parameters={"hours": stale_after_hours, "settings": dict(settings or {})},
+            triggers=[stale_trigger(DEPLOYMENT_NAME, stale_after_hours)],
+            description=f"Health alert when no peel-refresh run has completed in {stale_after_hours:g} hours.",
+            tags=["peelpipe"],
+        ))
+    return deployments
 
 
-def serve(refresh_flow: Any, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
-          settings: dict[str, Any] | None = None, announce: bool = True) -> None:
-    """Register the deployment and run its scheduled and manual runs until stopped (SIGTERM / Ctrl-C).
+def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, settings: dict[str, Any] | None = None,
+          run_timeout: float | None = None, stale_after_hours: float = STALE_AFTER_HOURS,
+          announce: bool = True) -> None:
+    """Register the deployments and run their scheduled, triggered and manual runs until stopped.
 
     The schedule stays active when this process stops (``pause_on_shutdown=False``), so a restart
     by systemd or Docker picks up where it left off; runs due while it was down become Late.
     """
     from prefect import serve as prefect_serve
 
-    prefect_serve(build_deployment(refresh_flow, cron, timezone, settings), pause_on_shutdown=False,
-                  print_starting_message=announce)
+    prefect_serve(*build_deployments(cron, timezone, settings, run_timeout, stale_after_hours),
+                  pause_on_shutdown=False, print_starting_message=announce)
 
 
 def next_scheduled_run(timeout: float = HEALTH_TIMEOUT) -> datetime | None:

@@ -94,6 +94,7 @@ class Settings:
     digest: bool = True
     feed: bool = True
     health_after_runs: int = 3
+    run_timeout: float = 10800.0
     prefect_home: str = ".prefect-home"
     config_dir: str = ""
 
@@ -231,6 +232,8 @@ def _validate_settings(settings: Settings) -> None:
             raise ConfigError(f"index_pages: {path!r} {problem}")
     if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
+    if not 0 < settings.run_timeout < float("inf"):
+        raise ConfigError(f"run_timeout must be a positive number of seconds, got {settings.run_timeout!r}")
     if settings.refresh_closed_days < 1:
         raise ConfigError("refresh_closed_days must be at least 1")
     for url in settings.alert_urls:
