@@ -24,7 +24,9 @@ COMMAND = Path(sys.executable).with_name("peelpipe")  # the console script, as a
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "PEELPIPE_ALERT"))}
+    """The environment a user's shell would give: no Prefect API or console settings of the test process."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PREFECT_API", "PREFECT_LOGGING", "PEELPIPE_ALERT"))}
     return {**env, **extra}
 
 
