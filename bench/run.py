@@ -11,9 +11,7 @@ same process, interleaved:
      alone (--no-prefect): wall time, peak memory, where the Prefect run's time goes;
   3. the scheduled run after it against the unchanged site: time, requests, 304 share, bytes;
   4. what the warehouse holds vs the generated grades, and DuckDB answering "every force's latest
-     grade per area" from the published snapshot (peel.duckdb's current_grades view);
-  5. indexing the fetch log after one and three years of daily runs: all of it, against from the
-     checkpoint the previous run left.
+     grade per area" from the published snapshot (peel.duckdb's current_grades view).
 Results: a table with the targets (met/missed), and JSON in bench/results/.
 """
 
@@ -33,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import summary  # noqa: E402
-from logbench import bench_fetch_log  # noqa: E402
 from parsebench import bench_parse, site_pages  # noqa: E402
 from runs import bench_duckdb, bench_runs, bench_server_runs, read_back  # noqa: E402
 from synthetic import SEED, family_counts, generate  # noqa: E402
@@ -99,8 +96,6 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                                                                       PREFECT_HOME / "server", log)
     results["read_back"] = {mode: read_back(work / f"{mode}-0", site.grades) for mode in ("library", "prefect")}
     results["duckdb"] = bench_duckdb(work / "library-0", max(5, args.repeat * 3), site.grades)
-    log("fetch log: one and three years of daily runs ...")
-    results["fetch_log"] = bench_fetch_log(work / "library-0" / "raw" / "fetch-log.jsonl", work, max(3, args.repeat))
     return results
 
 

@@ -256,18 +256,21 @@ if point == "fetch-mid-archive-write":  # the body's temp file written, not yet 
 elif point == "fetch-after-archive-write":  # the body stored, the fetch not yet logged
     from peelpipe.fetch.archive import RawArchive
     patch(RawArchive, "put", lambda real: lambda self, body: (real(self, body), marker.encode() in body and die())[0])
-elif point == "fetch-mid-log-line":  # half a log line written
+elif point == "fetch-mid-log-insert":  # inside SQLite, running the INSERT of the page's fetch-log row, uncommitted
+    import sqlite3
     from peelpipe.fetch.archive import RawArchive
+    state = {"page": False, "sql": ""}
 
-    def torn(real):
-        def log(self, result):
-            if result.url.endswith(args["path"]):
-                with self.log_path.open("ab") as fh:
-                    fh.write(json.dumps({"url": result.url, "outcome": result.outcome}).encode()[:30])
-                die()
-            return real(self, result)
-        return log
-    patch(RawArchive, "log", torn)
+    def watched(real):
+        def connect(*a, **kw):
+            db = real(*a, **kw)
+            db.set_trace_callback(lambda sql: state.update(sql=sql))  # each statement, as it starts
+            db.set_progress_handler(lambda: state["page"] and state["sql"].startswith("INSERT") and die(), 1)
+            return db
+        return connect
+    patch(sqlite3, "connect", watched)
+    patch(RawArchive, "log", lambda real: lambda self, result: (
+        state.update(page=result.url.endswith(args["path"]) and result.sha256 is not None), real(self, result))[1])
 elif point == "parse":  # inside the pillar parser, on the changed page
     import functools
     import peelpipe.parse.pillar as pillar
@@ -286,7 +289,7 @@ elif point == "publish-after-current":  # CURRENT replaced, the DuckDB views and
 pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
 print("not killed")
 '''
-KILL_POINTS = ["fetch-mid-archive-write", "fetch-after-archive-write", "fetch-mid-log-line", "parse",
+KILL_POINTS = ["fetch-mid-archive-write", "fetch-after-archive-write", "fetch-mid-log-insert", "parse",
                "publish-after-some-tables", "publish-before-current", "publish-after-current"]
 CORRECTED = [(a, "inadequate" if a == "efficiency.understanding-demand" else g) for a, g in EXPECTED]
 
@@ -305,7 +308,9 @@ def test_sigkill_at_an_explicit_point_loses_nothing(healthy, site, tmp_path, poi
     assert json.loads((wh.root / ".lock").read_text())["pid"] != os.getpid()  # the dead writer's lock is left
     left = {  # what each kill leaves behind, proving it struck where intended
         "fetch-mid-archive-write": lambda: list((wh.root / "raw" / "objects").glob("*/.*.tmp")),
-        "fetch-mid-log-line": lambda: not (wh.root / "raw" / "fetch-log.jsonl").read_bytes().endswith(b"\n"),
+        "fetch-mid-log-insert": lambda: (wh.root / "raw" / "fetch-log.sqlite-wal").exists() and not any(  # left open
+            b"Inadequate" in RawArchive(wh.root / "raw").get(e["sha256"]) for e in fetch_log(catalogue, EFFIC)
+            if e["sha256"]),  # the corrected body is stored, and no fetch of it logged
         "publish-after-some-tables": lambda: len(list(wh.snapshots_dir.glob(".staging-*/*.parquet"))) == 4,
         "publish-before-current": lambda: len([p for p in wh.snapshots_dir.iterdir()  # a whole orphan snapshot
                                                if p.name != before["snapshot_id"] and not p.name.startswith(".")]) == 1,

@@ -6,6 +6,10 @@ import dataclasses
 import gzip
 import hashlib
 import json
+import signal
+import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
@@ -399,17 +403,33 @@ def _result(url: str, sha: str | None, outcome: str = FETCHED, etag: str | None 
     return FetchResult(url=url, outcome=outcome, status=200, sha256=sha, etag=etag)
 
 
-def test_archive_log_tolerates_a_torn_last_line(archive):
+def test_each_fetch_is_logged_in_its_own_committed_row(archive):
     sha = archive.put(PAGE)
     archive.log(_result("http://h/a", sha, etag='"a1"'))
-    with archive.log_path.open("ab") as fh:
-        fh.write(b'{"url": "http://h/b", "outcome": "fetch')  # crash mid-append
-    assert [e["url"] for e in archive.entries()] == ["http://h/a"]
-    assert set(archive.validators()) == {"http://h/a"}
-    archive.log(_result("http://h/c", sha, etag='"c1"'))
-    assert [e["url"] for e in archive.entries()] == ["http://h/a", "http://h/c"]
-    assert set(archive.validators()) == {"http://h/a", "http://h/c"}
-    assert all(json.loads(line) for line in archive.log_path.read_text().splitlines()[2:])
+    archive.log(_result("http://h/b", None, outcome=NOT_FOUND))
+    with sqlite3.connect(archive.log_path) as other:  # another process's view: committed at once
+        rows = other.execute("SELECT seq, url, outcome, sha256, etag FROM fetches ORDER BY seq").fetchall()
+        indexes = {row[1] for row in other.execute("PRAGMA index_list(fetches)")}
+    assert [row[1:] for row in rows] == [("http://h/a", FETCHED, sha, '"a1"'), ("http://h/b", NOT_FOUND, None, None)]
+    assert rows[0][0] < rows[1][0] and "fetches_by_url" in indexes
+    assert [e["url"] for e in archive.entries()] == ["http://h/a", "http://h/b"]
+    assert set(archive.validators()) == {"http://h/a"} and archive.validators_for("http://h/b") is None
+
+
+def test_reading_an_archive_without_a_log_creates_nothing(tmp_path):
+    archive = RawArchive(tmp_path / "raw")
+    assert list(archive.entries()) == [] and archive.validators() == {} and archive.validators_for("http://h/a") is None
+    assert not (tmp_path / "raw").exists()
+
+
+def test_entries_come_in_fetch_order_across_pages_of_rows(archive, monkeypatch):
+    from peelpipe.fetch import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "_PAGE", 7)
+    with archive.batch():
+        for i in range(30):
+            archive.log(_result(f"http://h/{i}", None, outcome=FAILED))
+    assert [e["url"] for e in archive.entries()] == [f"http://h/{i}" for i in range(30)]
 
 
 def test_archive_validators_use_latest_stored_body(archive):
@@ -437,113 +457,105 @@ def test_archive_batch_syncs_each_file_once_at_the_end(archive, monkeypatch) -> 
             archive.log(FetchResult(url=f"https://example.test/{sha}", outcome=FETCHED, status=200, sha256=sha))
         assert synced == []  # nothing waits on the disk page by page
     folders = {sha[:2] for sha in shas}
-    # each object, each object folder, the log, the log's index checkpoint, the archive root and its
-    # objects folder: once each at most
-    assert 30 + len(folders) + 1 <= len(synced) <= 30 + len(folders) + 4
+    # each object, each object folder, the fetch log's database and write-ahead files, the archive
+    # root: once each at most
+    assert 30 + len(folders) + 1 <= len(synced) <= 30 + len(folders) + 3
     assert [archive.get(sha) for sha in shas] == bodies and len(list(archive.entries())) == 30
     synced.clear()
     archive.put(b"<html>one more, outside a batch</html>")
     assert len(synced) == 2  # the object and its folder, at once
 
 
-# --- the fetch log's index checkpoint -----------------------------------------------------------
+# --- the fetch log: a killed process, an earlier version's JSONL log ------------------------------
 
-def _logged_run(archive: RawArchive, urls: list[str], tag: str) -> None:
-    """One run's worth of fetches, in a batch as the pipeline makes them (which saves the checkpoint)."""
-    with archive.batch():
-        for url in urls:
-            sha = archive.put(f"<html>synthetic page {url}</html>".encode())
-            archive.log(_result(url, sha, etag=f'"{tag}"'))
-
-
-def _new_process(monkeypatch) -> None:
-    """Forget the in-process index, as a new process starts without one."""
-    from peelpipe.fetch import logindex
-
-    monkeypatch.setattr(logindex, "_INDEXES", {})
-
-
-def _blank_middle_line(archive: RawArchive, url: str) -> None:
-    """Overwrite the log line of `url` with spaces of the same length: a reader of that line no
-    longer learns the url, while the log's first and last bytes stay as they were."""
-    data = archive.log_path.read_bytes()
-    start = data.index(b'{"url":' + json.dumps(url).encode())
-    end = data.index(b"\n", start)
-    assert start > 4096 and end < len(data) - 4096  # clear of the bytes a checkpoint is checked by
-    archive.log_path.write_bytes(data[:start] + b" " * (end - start) + data[end:])
+KILLED_MID_TRANSACTION = r"""
+import os, signal, sqlite3, sys
+from peelpipe.fetch import RawArchive
+from peelpipe.models import FetchResult
+archive = RawArchive(sys.argv[1])
+for i in range(3):
+    archive.log(FetchResult(url=f"http://h/{i}", outcome="fetched", status=200, sha256=archive.put(b"page %d" % i)))
+db = sqlite3.connect(archive.log_path, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO fetches (url, outcome) VALUES ('http://h/torn', 'fetched')")
+db.execute("UPDATE fetches SET etag = 'half-made'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
-def test_a_new_process_reads_the_fetch_log_on_from_its_checkpoint(archive, monkeypatch) -> None:
-    urls = [f"http://h/{i}" for i in range(60)]
-    _logged_run(archive, urls, "run1")
-    assert (archive.root / "fetch-log.index.json").is_file()
-    archive.log(_result("http://h/late", archive.put(b"<html>synthetic late page</html>"), etag='"late"'))
-    _blank_middle_line(archive, "http://h/30")  # inside the prefix the checkpoint holds
-
-    _new_process(monkeypatch)
-    known = archive.validators()
-    assert "http://h/30" in known  # learnt from the checkpoint: the prefix was not read again
-    assert known["http://h/late"]["etag"] == '"late"' and known["http://h/59"]["etag"] == '"run1"'
-
-    (archive.root / "fetch-log.index.json").unlink()  # without it, the log itself is all there is
-    _new_process(monkeypatch)
-    assert "http://h/30" not in archive.validators() and "http://h/31" in archive.validators()
+def test_a_process_killed_inside_a_log_transaction_loses_no_committed_fetch(archive):
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_TRANSACTION, str(archive.root)], capture_output=True,
+                            text=True, timeout=60)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert [e["url"] for e in archive.entries()] == ["http://h/0", "http://h/1", "http://h/2"]
+    assert {v["etag"] for v in archive.validators().values()} == {None}  # nothing of the unfinished one
+    with sqlite3.connect(archive.log_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    archive.log(_result("http://h/3", None, outcome=FAILED))
+    assert [e["url"] for e in archive.entries()][-2:] == ["http://h/2", "http://h/3"]
 
 
-def test_the_checkpoint_agrees_with_a_full_read_as_runs_add_to_the_log(archive, monkeypatch) -> None:
-    urls = [f"http://h/{i}" for i in range(10)]
-    for run in ("run1", "run2", "run3"):
-        _new_process(monkeypatch)
-        _logged_run(archive, urls[:7] if run == "run2" else urls, run)
-    _new_process(monkeypatch)
-    from_checkpoint = archive.validators()
-    (archive.root / "fetch-log.index.json").unlink()
-    _new_process(monkeypatch)
-    assert archive.validators() == from_checkpoint and from_checkpoint["http://h/9"]["etag"] == '"run3"'
-    assert sorted(p.name for p in archive.root.iterdir() if p.is_file()) == ["fetch-log.jsonl"]  # no temp files
-    killed_mid_write = archive.root / ".fetch-log.index.json.999999.tmp"
-    killed_mid_write.write_bytes(b'{"version": 1, "off')
-    _logged_run(archive, urls, "run4")
-    assert sorted(p.name for p in archive.root.iterdir() if p.is_file()) == ["fetch-log.index.json", "fetch-log.jsonl"]
+def _jsonl_log(archive: RawArchive) -> list[dict]:
+    """An earlier version's fetch log and its index checkpoint, with torn lines; its whole entries."""
+    old, new = archive.put(b"<html>synthetic old</html>"), archive.put(b"<html>synthetic new</html>")
+    entries = [
+        {"url": "http://h/a", "final_url": "http://h/a/", "outcome": FETCHED, "status": 200, "sha256": old,
+         "bytes": 26, "elapsed": 0.0123, "fetched_at": "2024-01-02T03:04:05.000006+00:00", "etag": '"old"',
+         "last_modified": None, "content_type": "text/html", "error": None, "requests": 1},
+        {"url": "http://h/gone", "final_url": None, "outcome": NOT_FOUND, "status": 404, "sha256": None, "bytes": 0,
+         "elapsed": 0.01, "fetched_at": "2024-01-02T03:04:06+00:00", "etag": None, "last_modified": None,
+         "content_type": None, "error": None, "requests": 1},
+        {"url": "http://h/a", "final_url": "http://h/a/", "outcome": NOT_MODIFIED, "status": 304, "sha256": new,
+         "bytes": 0, "elapsed": 0.02, "fetched_at": "2024-02-02T03:04:05+00:00", "etag": '"new"',
+         "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT", "content_type": None, "error": None, "requests": 1},
+    ]
+    lines = [json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in entries]
+    lines.insert(2, b'{"url": "http://h/b", "outcome": "fetch\n')  # torn mid-append, then a new line begun
+    archive.root.mkdir(parents=True, exist_ok=True)
+    (archive.root / "fetch-log.jsonl").write_bytes(b"".join(lines) + b'{"url":"http://h/c","outc')
+    (archive.root / "fetch-log.index.json").write_text('{"version": 1}')
+    return entries
 
 
-def test_the_checkpoint_is_rewritten_once_a_megabyte_of_log_has_been_added(archive) -> None:
-    _logged_run(archive, [f"http://h/{i}" for i in range(10)], "run1")
-    checkpoint = archive.root / "fetch-log.index.json"
-    first = checkpoint.read_bytes()
-    _logged_run(archive, ["http://h/small"], "run2")  # a small run: reading it costs less than a rewrite
-    assert checkpoint.read_bytes() == first
-    line = archive.log_path.read_bytes().splitlines(keepends=True)[-1]
-    with archive.log_path.open("ab") as fh:
-        fh.write(line * (2**20 // len(line) + 1))
-    archive.checkpoint()
-    assert json.loads(checkpoint.read_bytes())["offset"] == archive.log_path.stat().st_size
+def test_an_earlier_versions_jsonl_log_is_imported_once(archive):
+    entries = _jsonl_log(archive)
+    jsonl = (archive.root / "fetch-log.jsonl").read_bytes()
+    upgraded = RawArchive(archive.root)
+    assert list(upgraded.entries()) == entries  # every whole line, in order; the torn ones skipped
+    assert upgraded.validators_for("http://h/a") == {"etag": '"new"', "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT",
+                                                      "sha256": entries[2]["sha256"], "final_url": "http://h/a/"}
+    assert not (archive.root / "fetch-log.jsonl").exists() and not (archive.root / "fetch-log.index.json").exists()
+    assert (archive.root / "fetch-log.jsonl.imported").read_bytes() == jsonl  # the trace: kept, renamed
+    upgraded.log(_result("http://h/d", None, outcome=FAILED))
+    again = RawArchive(archive.root)
+    assert [e["url"] for e in again.entries()] == ["http://h/a", "http://h/gone", "http://h/a", "http://h/d"]
+    assert set(again.latest_bodies()) == {"http://h/a"}
 
 
-@pytest.mark.parametrize("damage", ["log replaced", "log truncated", "checkpoint garbled", "checkpoint of a longer log"])
-def test_a_checkpoint_that_does_not_fit_the_log_is_not_used(archive, monkeypatch, damage: str) -> None:
-    urls = [f"http://h/{i}" for i in range(12)]
-    _logged_run(archive, urls, "run1")
-    checkpoint = archive.root / "fetch-log.index.json"
-    lines = archive.log_path.read_bytes().splitlines(keepends=True)
-    if damage == "log replaced":  # another warehouse's log of the same pages: same length, other etags
-        other = RawArchive(archive.root.parent / "other")
-        _logged_run(other, urls, "runX")
-        archive.log_path.write_bytes(other.log_path.read_bytes())
-    elif damage == "log truncated":
-        archive.log_path.write_bytes(b"".join(lines[:5]))
-    elif damage == "checkpoint garbled":
-        checkpoint.write_bytes(checkpoint.read_bytes()[:100])
-    else:
-        saved = json.loads(checkpoint.read_bytes())
-        saved["offset"] += 1000
-        checkpoint.write_text(json.dumps(saved))
-    _new_process(monkeypatch)
-    trusted = archive.validators()
-    checkpoint.unlink(missing_ok=True)
-    _new_process(monkeypatch)
-    assert trusted == archive.validators()  # exactly what reading the log itself gives
-    if damage == "log truncated":
-        assert set(trusted) == set(urls[:5])
-    if damage == "log replaced":
-        assert {v["etag"] for v in trusted.values()} == {'"runX"'}
+def test_an_import_cut_short_before_the_rename_is_not_repeated(archive):
+    entries = _jsonl_log(archive)
+    jsonl = (archive.root / "fetch-log.jsonl").read_bytes()
+    assert len(list(RawArchive(archive.root).entries())) == 3
+    # as if killed after the import committed, before the JSONL log was renamed
+    (archive.root / "fetch-log.jsonl.imported").rename(archive.root / "fetch-log.jsonl")
+    assert list(RawArchive(archive.root).entries()) == entries
+    assert (archive.root / "fetch-log.jsonl.imported").read_bytes() == jsonl
+    assert not (archive.root / "fetch-log.jsonl").exists()
+
+
+def test_an_import_that_fails_leaves_the_jsonl_log_for_the_next_open(archive, monkeypatch):
+    from peelpipe.fetch import archive as archive_module
+
+    entries = _jsonl_log(archive)
+    real = archive_module._legacy_rows
+
+    def failing(path):
+        yield from list(real(path))[:1]
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(archive_module, "_legacy_rows", failing)
+    with pytest.raises(WarehouseError, match="cannot open fetch log .*Input/output error"):
+        list(RawArchive(archive.root).entries())
+    assert (archive.root / "fetch-log.jsonl").exists() and not (archive.root / "fetch-log.jsonl.imported").exists()
+    monkeypatch.setattr(archive_module, "_legacy_rows", real)
+    assert list(RawArchive(archive.root).entries()) == entries  # the first row was rolled back, not doubled
