@@ -3,7 +3,7 @@ and a value that does not fit its column is a WarehouseError naming the table an
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from peelpipe.warehouse import TABLES, Warehouse
 from peelpipe.warehouse.store import rows_of, to_arrow
 
 UTC_US = pa.timestamp("us", tz="UTC")
-ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)), ZoneInfo("Europe/London"), None])
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=-5)), ZoneInfo("Europe/London"), None])
 VALUES: dict[pa.DataType, st.SearchStrategy[Any]] = {
     pa.string(): st.text(max_size=30),
     pa.int8(): st.integers(-128, 127),
@@ -35,7 +35,7 @@ VALUES: dict[pa.DataType, st.SearchStrategy[Any]] = {
 def as_utc(value: Any) -> Any:
     """What a written value reads back as: an instant in UTC (a naive time counts as UTC)."""
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     return value
 
 
@@ -69,7 +69,7 @@ def test_every_table_reads_back_through_parquet_as_written(data: st.DataObject) 
 def test_edge_values_read_back_from_a_published_snapshot(tmp_path: Path) -> None:
     bst = datetime(2026, 3, 29, 3, 0, 0, 1, tzinfo=ZoneInfo("Europe/London"))  # BST, +01:00: 02:00:00.000001 UTC
     gmt = datetime(2025, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
-    before_1970 = datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+    before_1970 = datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     naive = datetime(2017, 3, 2, 9, 30)
     page = {"source_url": "http://127.0.0.1/synthetic/", "force_id": "synthetic-0", "cycle_id": "2017",
             "page_kind": "landing", "status": "parsed", "http_status": 200, "title": "é 😀 Requires\u200bimprovement",
@@ -84,13 +84,13 @@ def test_edge_values_read_back_from_a_published_snapshot(tmp_path: Path) -> None
     back = wh.read_table("pages")
     assert back == pq.read_table(tmp_path / wh.manifest()["tables"]["pages"]["path"]).to_pylist()
     first, second, third = back
-    assert first["fetched_at"] == datetime(2026, 3, 29, 2, 0, 0, 1, tzinfo=timezone.utc)
+    assert first["fetched_at"] == datetime(2026, 3, 29, 2, 0, 0, 1, tzinfo=UTC)
     assert first["fetched_at"].utcoffset() == timedelta(0) and first["fetched_at"].microsecond == 1
     assert first["changed_at"] == before_1970 and first["changed_at"].microsecond == 999999
     assert first["last_updated"] == date(1969, 7, 20) and type(first["last_updated"]) is date
     assert first["title"] == page["title"] and first["http_status"] == 200
-    assert second["fetched_at"] == naive.replace(tzinfo=timezone.utc)
-    assert second["changed_at"] == datetime(2025, 12, 1, 9, 30, tzinfo=timezone.utc)  # GMT: UTC+0
+    assert second["fetched_at"] == naive.replace(tzinfo=UTC)
+    assert second["changed_at"] == datetime(2025, 12, 1, 9, 30, tzinfo=UTC)  # GMT: UTC+0
     assert second["http_status"] is None and second["last_updated"] is None and second["title"] == ""
     assert third["fetched_at"] is None and third["changed_at"] is None and len(third["title"]) == 10_000
 
