@@ -73,14 +73,14 @@ def test_a_scheduled_run_delivers_and_a_backfill_does_not(tmp_path: Path) -> Non
             catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,))
             wh = pipeline.open_warehouse(catalogue)
             pipeline.run_pipeline(catalogue, ["2017"], ["testshire"],
-                                  deliver=pipeline.alert_step(catalogue, wh))  # backfill: announce=False
+                                  alerts=True)  # backfill: announce=False
         assert not [r for r in receiver.requests if r.method == "POST"]
         with serve_site(root, overlays=[fixed]) as site:
             catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,))
             summary = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True,
-                                            deliver=pipeline.alert_step(catalogue, wh))
+                                            alerts=True)
             again = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True,
-                                          deliver=pipeline.alert_step(catalogue, wh))
+                                          alerts=True)
         posts = [r for r in receiver.requests if r.method == "POST"]
     kinds = sorted(c["change_type"] for c in summary.changes)
     assert kinds == ["correction", "withdrawn", "withdrawn"]  # pillar re-graded; its two questions gone
@@ -172,7 +172,7 @@ def test_a_page_family_that_stops_parsing_raises_one_health_alert(tmp_path: Path
         wh = pipeline.open_warehouse(catalogue)
         for _ in range(3):
             pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"], mode="run", announce=True,
-                                  deliver=pipeline.alert_step(catalogue, wh))
+                                  alerts=True)
         titles = [json.loads(r.body)["title"] for r in receiver.requests_to("/hook")]
     assert titles.count("peelpipe: 2023-25/report pages stopped parsing") == 1
     assert [r["families_failing"] for r in wh.read_table("runs")] == ["2023-25/report"] * 3

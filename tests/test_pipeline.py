@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from peelpipe import pipeline
 from peelpipe.errors import SiteRefusedError
 from peelpipe.report import run_summary_text
@@ -65,7 +66,7 @@ def test_staffordshire_2016_to_2017_effectiveness_upgrade(sample_run) -> None:
 
 def test_every_real_grade_on_the_sample_site_is_read(sample_run) -> None:
     _, _, _, tables, _ = sample_run
-    facts = tomllib.loads((SITE_ROOT.parent / "facts.toml").read_text())["grade"]
+    facts = tomllib.loads((ROOT / "tools" / "samplesite" / "facts.toml").read_text())["grade"]
     wrong = [(f["force"], f["cycle"], f["area"], f["grade"], grade_of(tables, f["force"], f["cycle"], f["area"]))
              for f in facts if grade_of(tables, f["force"], f["cycle"], f["area"]) != f["grade"]]
     assert not wrong and len(facts) > 300

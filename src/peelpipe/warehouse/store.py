@@ -18,7 +18,7 @@ import shutil
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +31,16 @@ from peelpipe.errors import LockedError, WarehouseError
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES, with_table_metadata
 
 Rows = list[dict[str, Any]]
+
+# A test hook: each function here is called with the name of every point publish() reaches, in order
+# ("table-written:<table>" for each table, "snapshot-in-place", "current-replaced"), so that a test can
+# stop a process at one named point. Empty in normal use.
+publish_hooks: list[Callable[[str], None]] = []
+
+
+def _reached(point: str) -> None:
+    for hook in publish_hooks:
+        hook(point)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -117,9 +127,11 @@ class Warehouse:
                     raise WarehouseError(f"table {name} did not read back with {table.num_rows} rows")
                 entries[name] = {"path": f"snapshots/{snapshot_id}/{name}.parquet", "rows": table.num_rows,
                                  "bytes": path.stat().st_size}
+                _reached(f"table-written:{name}")
             _fsync_dir(staging)
             os.rename(staging, final)
             _fsync_dir(self.snapshots_dir)
+            _reached("snapshot-in-place")
             manifest = {
                 "snapshot_id": snapshot_id,
                 "schema_version": SCHEMA_VERSION,
@@ -130,6 +142,7 @@ class Warehouse:
                 **(extra or {}),
             }
             write_atomic(self.root / "CURRENT", json.dumps(manifest, indent=2, default=str).encode())
+            _reached("current-replaced")
             self._point_current_link(snapshot_id)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
