@@ -12,10 +12,13 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peelpipe import __version__
 from peelpipe.errors import ConfigError, PeelpipeError
+
+if TYPE_CHECKING:
+    from peelpipe.config import Catalogue
 
 EXAMPLES = {
     "backfill": "examples:\n  peelpipe backfill --cycles 2017,2018-19 --forces staffordshire\n  peelpipe backfill --cycles all --forces all",
@@ -43,7 +46,7 @@ def _settings_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
-def _catalogue(args: argparse.Namespace):  # noqa: ANN202 - Catalogue, imported lazily
+def _catalogue(args: argparse.Namespace) -> Catalogue:
     from peelpipe.config import load
 
     return load(_settings_overrides(args))
@@ -183,7 +186,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise ConfigError(f"no {path}: publish a snapshot first ('peelpipe backfill' or 'peelpipe demo')")
     con = duckdb.connect(str(path), read_only=True)
     try:
-        relation = con.sql(args.query)
+        relation: duckdb.DuckDBPyRelation | None = con.sql(args.query)  # None for a statement with no result
         if relation is None:
             return 0
         if args.json:
@@ -207,12 +210,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from peelpipe.warehouse.export import export
 
     warehouse = open_warehouse(_catalogue(args))
-    if warehouse.manifest() is None:
+    manifest = warehouse.manifest()
+    if manifest is None:
         raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
     written = export(warehouse, args.format, Path(args.out) if args.out else None)
     if args.json:
-        print(json.dumps({"format": args.format, "written": str(written),
-                          "snapshot_id": warehouse.manifest()["snapshot_id"]}))
+        print(json.dumps({"format": args.format, "written": str(written), "snapshot_id": manifest["snapshot_id"]}))
     elif not args.quiet:
         print(written)
     return 0

@@ -12,8 +12,17 @@ from typing import Any
 
 from peelpipe.errors import ConfigError
 from peelpipe.grades import normalise_phrase
-from peelpipe.settings import (SEVERITIES, AlertChannel, Settings, as_tuple, default_config_dir, load_settings,  # noqa: F401
-                               read_toml, redact_url, site_path_problem)
+from peelpipe.settings import (  # noqa: F401
+    SEVERITIES,
+    AlertChannel,
+    Settings,
+    as_tuple,
+    default_config_dir,
+    load_settings,
+    read_toml,
+    redact_url,
+    site_path_problem,
+)
 
 FAMILIES = ("pillar", "area")
 CANONICAL_BASE = "https://hmicfrs.justiceinspectorates.gov.uk"  # source_url of every page, whatever mirror served it
@@ -93,7 +102,6 @@ def normalise_label(text: str) -> str:
     return text.rstrip(" ?.:")
 
 
-_UNSEEN: Any = object()
 
 
 class AreaMatcher:
@@ -115,12 +123,11 @@ class AreaMatcher:
 
     def __call__(self, label: str) -> Area | None:
         """The area a printed label means, or None when unmapped."""
-        area = self._seen.get(label, _UNSEEN)
-        if area is _UNSEEN:
+        if label not in self._seen:
             if len(self._seen) >= self._MEMO:
                 self._seen.clear()
-            area = self._seen[label] = self._match(label)
-        return area
+            self._seen[label] = self._match(label)
+        return self._seen[label]
 
     def _match(self, label: str) -> Area | None:
         key = normalise_label(label)

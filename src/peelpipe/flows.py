@@ -33,7 +33,7 @@ from peelpipe.transform.build import PageOutcome, RunInfo
 
 CycleId = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2})?$", examples=["2017", "2023-25"])]
 ForceId = Annotated[str, Field(pattern=r"^[a-z]+(-[a-z]+)*$", examples=["staffordshire"])]
-RETRY_DELAYS_S = [30, 120]
+RETRY_DELAYS_S: list[float] = [30.0, 120.0]
 
 
 class RunSettings(BaseModel):

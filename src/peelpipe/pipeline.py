@@ -44,7 +44,8 @@ def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterab
 
 def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[list[str], list[str]]:
     """Split cycles into those whose page families peelpipe can parse and those it cannot yet."""
-    ok, skipped = [], []
+    ok: list[str] = []
+    skipped: list[str] = []
     for cycle_id in cycle_ids:
         cycle = catalogue.cycles[cycle_id]
         probe = PageRef("probe", cycle_id, cycle.pages[0].kind, cycle.pages[0].pillar, "/", "/") if cycle.pages else None

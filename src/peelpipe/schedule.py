@@ -101,14 +101,17 @@ STALE_AFTER_HOURS = 26.0
 
 def stale_trigger(refresh_deployment: str = DEPLOYMENT_NAME, hours: float = STALE_AFTER_HOURS) -> Any:
     """A proactive trigger: it fires when no run of the refresh deployment has completed in `hours` hours."""
+    from datetime import timedelta
+
+    from prefect.events.schemas.automations import Posture
     from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 
     return DeploymentEventTrigger(
         name=f"no {refresh_deployment} completed in {hours:g} h",
-        posture="Proactive",
+        posture=Posture.Proactive,
         expect={"prefect.flow-run.Completed"},
         match_related={"prefect.resource.role": "deployment", "prefect.resource.name": refresh_deployment},
-        within=int(hours * 3600),
+        within=timedelta(hours=hours),
         threshold=1,
         parameters={"hours": hours},
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from peelpipe.config import SEVERITIES, AlertChannel, Settings, redact_url
+from peelpipe.settings import SEVERITIES, AlertChannel, Settings, redact_url
 
 log = logging.getLogger("peelpipe.alerts")
 

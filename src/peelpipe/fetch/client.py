@@ -21,7 +21,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from peelpipe.config import Settings
+from peelpipe.settings import Settings
 from peelpipe.errors import SiteRefusedError
 from peelpipe.fetch.archive import RawArchive
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
@@ -263,7 +263,7 @@ class Fetcher:
                                        error=f"request budget of {self.budget.limit} exhausted")
                 continue
             common = {"status": status, "final_url": current, "content_type": got.get("content-type")}
-            if status == 304 and conditional_hop:
+            if status == 304 and conditional_hop and known is not None:
                 return trip.result(NOT_MODIFIED, sha256=known["sha256"], etag=got.get("etag") or known["etag"],
                                    last_modified=got.get("last-modified") or known["last_modified"], **common)
             if status in (200, 203):

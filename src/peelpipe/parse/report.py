@@ -137,9 +137,9 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
                 label = None
             continue
         one = _ROW_IN_ONE.match(text)
-        if one and _grade(one.group("grade"), welsh):
-            _add_row(rows, one.group("label"), _grade(one.group("grade"), welsh), one.group("grade"), catalogue,
-                     cycle_id, parsed)
+        one_word = _grade(one.group("grade"), welsh) if one else None
+        if one and one_word:
+            _add_row(rows, one.group("label"), one_word, one.group("grade"), catalogue, cycle_id, parsed)
             label = None
             continue
         if rows and blocks[index].is_heading:
@@ -182,8 +182,8 @@ def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id
             continue
         rows: dict[str, Observation] = {}
         for tr in trs[position + 1:]:
-            cells = [c for c in tr.iter() if c.tag in ("td", "th")]
-            for word, cell in zip(header, cells):
+            row_cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+            for word, cell in zip(header, row_cells):
                 items = [" ".join(n.text(deep=True).split()) for n in cell.css("p, li")]
                 if not items:
                     items = [" ".join(line.split()) for line in cell.text(deep=True, separator="\n").splitlines()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from functools import lru_cache
 
 from peelpipe.grades import GradeWord, grade_word, normalise_phrase
 
@@ -36,33 +36,16 @@ def is_last_updated(text: str) -> bool:
     return len(text) < 60 and bool(_LAST_UPDATED.match(text.strip()))
 
 
-_LABELS: dict[str, GradeWord | None] = {}  # grade_of's answers: short lines recur on page after page
-_PHRASES: dict[str, str] = {}  # phrase_key's answers, the same way
-_UNSEEN: Any = object()
-
-
+@lru_cache(maxsize=4096)
 def phrase_key(text: str) -> str:
-    """normalise_phrase(text), remembered for lines of up to 120 characters (labels, headers, grades)."""
-    if len(text) > 120:
-        return normalise_phrase(text)
-    key = _PHRASES.get(text)
-    if key is None:
-        if len(_PHRASES) >= 4096:
-            _PHRASES.clear()
-        key = _PHRASES[text] = normalise_phrase(text)
-    return key
+    """normalise_phrase(text), remembered: labels, headers and grade lines recur on page after page."""
+    return normalise_phrase(text)
 
 
+@lru_cache(maxsize=4096)
 def grade_of(text: str) -> GradeWord | None:
-    """grade_word(text), remembered for lines of up to 120 characters."""
-    if len(text) > 120:
-        return grade_word(text)
-    word = _LABELS.get(text, _UNSEEN)
-    if word is _UNSEEN:
-        if len(_LABELS) >= 4096:
-            _LABELS.clear()
-        word = _LABELS[text] = grade_word(text)
-    return word
+    """grade_word(text), remembered the same way."""
+    return grade_word(text)
 
 
 def label_of(text: str) -> GradeWord | None:

@@ -245,8 +245,6 @@ class _Handler(BaseHTTPRequestHandler):
                 since = parsedate_to_datetime(ims)
             except (TypeError, ValueError, IndexError):
                 return False
-            if since is None:
-                return False
             if since.tzinfo is None:
                 since = since.replace(tzinfo=timezone.utc)
             return modified <= since

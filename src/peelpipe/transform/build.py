@@ -180,8 +180,8 @@ def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[s
             "grade_source": obs.grade_source, "page_kind": page.kind, "source_url": page.url, "content_sha256": sha,
             "parser_version": parsed.parser_version, "last_updated": parsed.last_updated, "mapped": obs.mapped,
             "carried_over": obs.carried_over, "evidence": obs.evidence,
-            "first_seen_at": old["first_seen_at"] if same else now,
-            "last_seen_at": old["last_seen_at"] if same and replay else now}
+            "first_seen_at": old["first_seen_at"] if old is not None and same else now,
+            "last_seen_at": old["last_seen_at"] if old is not None and same and replay else now}
     return after
 
 
@@ -254,7 +254,7 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
             "level": chosen["level"], "grade": grade, "grade_rank": grade_rank(grade, scale),
             "grade_status": status, "grade_source": source, "source_url": chosen["source_url"],
             "content_sha256": chosen["content_sha256"], "parser_version": chosen["parser_version"],
-            "first_seen_at": old["first_seen_at"] if same else min(o["first_seen_at"] for o in group),
+            "first_seen_at": old["first_seen_at"] if old is not None and same else min(o["first_seen_at"] for o in group),
             "last_seen_at": max(o["last_seen_at"] for o in group), "last_updated": chosen["last_updated"],
             "mapped": chosen["mapped"], "observations": len(group), "conflict": conflict, "conflict_detail": detail})
     return judgements, issues

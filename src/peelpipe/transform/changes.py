@@ -26,7 +26,8 @@ def change_id(*parts: object) -> str:
 
 
 def _state(row: dict[str, Any]) -> str | None:
-    return row["grade"] if row["grade_status"] == GRADED else row["grade_status"]
+    state: str | None = row["grade"] if row["grade_status"] == GRADED else row["grade_status"]
+    return state
 
 
 def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: datetime, run_id: str,

@@ -45,7 +45,7 @@ def grade_text(row: dict[str, Any] | None) -> str:
     if row is None:
         return ""
     if row.get("grade"):
-        return row["grade"].replace("_", " ")
+        return str(row["grade"]).replace("_", " ")
     return STATUS_TEXT.get(row.get("grade_status", ""), row.get("grade_status") or "")
 
 
@@ -61,7 +61,7 @@ def _heading(area_id: str, label: str | None) -> str:
     return label or area_id
 
 
-def matrix_columns(cycles: Rows, judgements: Rows, area_order: list[str] | None = None) -> list[tuple[dict, list[tuple[str, str]]]]:
+def matrix_columns(cycles: Rows, judgements: Rows, area_order: list[str] | None = None) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
     """For each cycle with judgements: its top-level areas (pillars, or 2021/22-on areas) in order."""
     order = {a: i for i, a in enumerate(area_order or [])}
     labels: dict[tuple[str, str], str] = {}
@@ -151,7 +151,7 @@ def _force_attrs(force: dict[str, Any] | None, force_id: str) -> str:
     return f'data-force="{_e(force_id)}" data-name="{_e(name.lower())}" data-region="{_e(region)}"'
 
 
-def _matrix(forces: Rows, columns: list, judgements: Rows, assessments: Rows) -> str:
+def _matrix(forces: Rows, columns: list[tuple[dict[str, Any], list[tuple[str, str]]]], judgements: Rows, assessments: Rows) -> str:
     by_key = {(j["force_id"], j["cycle_id"], j["area_id"]): j for j in judgements}
     assessed = {(a["force_id"], a["cycle_id"]) for a in assessments}
     top = "".join(f'<th scope="colgroup" colspan="{len(areas)}" class="cycle">{_e(cycle["label"])}</th>'
