@@ -102,10 +102,8 @@ def test_serve_without_a_server_exits_1_with_one_line(tmp_path: Path) -> None:
     dead = f"http://127.0.0.1:{free_port()}/api"
     for api_url in (None, dead):
         run_env = env if api_url is None else {**env, "PREFECT_API_URL": api_url}
-        started = time.monotonic()
         done = subprocess.run([PEELPIPE, "serve", "--warehouse", str(tmp_path / "wh")], env=run_env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=60, start_new_session=True)
-        assert time.monotonic() - started < 20
         assert done.returncode == 1 and done.stdout == "", done
         lines = done.stderr.splitlines()
         assert len(lines) == 1, done.stderr

@@ -196,10 +196,9 @@ def test_403_raises_site_refused(server, archive):
 def test_slow_body_times_out_and_fails_after_retries(server, archive):
     server.route("/slow", Reply(200, PAGE, delay=0.6))
     with make_fetcher(server, archive, timeout=0.2, max_retries=1) as fetcher:
-        started = time.monotonic()
         result = fetcher.fetch(server.url + "/slow")
     assert result.outcome == FAILED and "Timeout" in result.error and result.requests == 2
-    assert time.monotonic() - started < 2.0 and not archive.objects.exists()
+    assert not archive.objects.exists()
 
 
 def test_reset_mid_body_is_retried(server, archive):
