@@ -128,7 +128,7 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
     expected = schedule.stale_trigger()
     assert trigger_def["posture"] == expected.posture and set(trigger_def["expect"]) == expected.expect
     assert trigger_def["within"] == expected.within.total_seconds()
-    assert trigger_def["match_related"] == expected.match_related
+    assert trigger_def["match_related"] == expected.match_related.model_dump()
     assert f"peel-refresh/{deployment['name']}" == schedule.DEPLOYMENT
     assert deployment["entrypoint"] == "flows/peel.py:refresh_flow"
     assert deployment["work_pool"]["name"] == schedule.WORK_POOL
@@ -152,6 +152,13 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
             assert deployment.parameters["settings"] == {"warehouse": str(warehouse.resolve()), "base_url": site.url}
             assert_schedule(deployment)
             assert not deployment.paused
+            with prefect_client(prefect_server) as client:  # the stale-refresh alert and its proactive trigger
+                stale = client.read_deployment_by_name(f"peel-stale-refresh/{schedule.STALE_DEPLOYMENT_NAME}")
+                (automation,) = client.read_resource_related_automations(f"prefect.deployment.{stale.id}")
+            assert automation.trigger.posture.value == "Proactive" and automation.trigger.within.total_seconds() == 93600
+            assert automation.trigger.expect == {"prefect.flow-run.Completed"}
+            assert automation.trigger.match_related.model_dump() == {"prefect.resource.role": "deployment",
+                                                              "prefect.resource.name": schedule.DEPLOYMENT_NAME}
 
             # Two runs at once: the concurrency limit lets one run and cancels the other (CANCEL_NEW);
             # should the runner pick them up one after the other, they must at least not overlap.

@@ -127,3 +127,23 @@ def test_a_bad_parameter_is_refused_when_the_run_is_submitted(prefect_api) -> No
         assert "validation failed" in refused.value.response.text.lower() and field in refused.value.response.text
     good = run_deployment(name, parameters={"cycles": ["2017"], "settings": {"request_delay": 0.5}}, timeout=0)
     assert good.deployment_id == deployment_id and good.state.is_scheduled()
+
+
+def test_a_cancelled_scheduled_run_tells_the_health_channels(tmp_path: Path, monkeypatch) -> None:
+    from uuid import uuid4
+
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.states import Cancelled
+
+    from peelpipe.flows import backfill_flow, refresh_flow
+
+    with ScriptedServer() as receiver:
+        receiver.route("/hook", Reply(200, b"ok"))
+        monkeypatch.setenv("PEELPIPE_ALERT_URLS", f"{receiver.json_url}/hook")
+        run = FlowRun(flow_id=uuid4(), name="quiet-fox", parameters={"settings": {"warehouse": str(tmp_path / "wh")}})
+        for a_flow in (refresh_flow, backfill_flow):  # what Prefect calls when a run of either is cancelled
+            for hook in a_flow.on_cancellation_hooks:
+                hook(a_flow, run, Cancelled(message="cancelled from the UI"))
+        bodies = [json.loads(r.body) for r in receiver.requests_to("/hook")]
+    assert [b["title"] for b in bodies] == ["peelpipe scheduled run failed"]  # the scheduled run's only
+    assert "cancelled from the UI" in bodies[0]["message"] and "previous snapshot" in bodies[0]["message"]
