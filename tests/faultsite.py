@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
 from httpsim import Reply, Request, ScriptedServer
-from peelpipe.fetch import RawArchive
 from sites import landing_page, pillar_page
+
+from peelpipe.fetch import RawArchive
 
 T = "/peel-assessments/peel-2017/testshire/"
 LANDING, EFF, EFFIC, LEGIT = T, T + "effectiveness/", T + "efficiency/", T + "legitimacy/"
@@ -29,27 +29,47 @@ AFI = "The force\u2019s demand model should be kept up to date."
 def pages(*, demand: str = "Good", afi: str = AFI) -> dict[str, str]:
     """The site's pages; `demand` is the grade of one efficiency question (change it for a correction)."""
     return {
-        LANDING: landing_page("Testshire 2017", [
-            "The extent to which the constabulary is effective at keeping people safe and reducing crime is good.",
-            "The extent to which the constabulary is efficient at keeping people safe and reducing crime is good.",
-            "The extent to which the constabulary is legitimate at keeping people safe and reducing crime is good."]),
-        EFF: pillar_page(TITLE, [
-            ("How effective is the force at keeping people safe and reducing crime?", "Good", "Good overall."),
-            ("How effective is the force at investigating crime and reducing re-offending?", "Good", "Good work.")]),
-        EFFIC: pillar_page(TITLE, [
-            ("How efficient is the force at keeping people safe and reducing crime?", "Good", "It is good."),
-            ("How well does the force understand demand?", demand,
-             f"Testshire Constabulary understands demand.</p><h3>Areas for improvement</h3><p>{afi}"),
-            ("How well is the force planning for the future?", "Requires improvement", "More to do.")]),
-        LEGIT: pillar_page(TITLE, [
-            ("How legitimate is the force at keeping people safe and reducing crime?", "Good", "It is good.")]),
+        LANDING: landing_page(
+            "Testshire 2017",
+            [
+                "The extent to which the constabulary is effective at keeping people safe and reducing crime is good.",
+                "The extent to which the constabulary is efficient at keeping people safe and reducing crime is good.",
+                "The extent to which the constabulary is legitimate at keeping people safe and reducing crime is good.",
+            ],
+        ),
+        EFF: pillar_page(
+            TITLE,
+            [
+                ("How effective is the force at keeping people safe and reducing crime?", "Good", "Good overall."),
+                ("How effective is the force at investigating crime and reducing re-offending?", "Good", "Good work."),
+            ],
+        ),
+        EFFIC: pillar_page(
+            TITLE,
+            [
+                ("How efficient is the force at keeping people safe and reducing crime?", "Good", "It is good."),
+                (
+                    "How well does the force understand demand?",
+                    demand,
+                    f"Testshire Constabulary understands demand.</p><h3>Areas for improvement</h3><p>{afi}",
+                ),
+                ("How well is the force planning for the future?", "Requires improvement", "More to do."),
+            ],
+        ),
+        LEGIT: pillar_page(
+            TITLE, [("How legitimate is the force at keeping people safe and reducing crime?", "Good", "It is good.")]
+        ),
     }
 
 
 EXPECTED = [  # judgements of a clean run of pages()
-    ("effectiveness", "good"), ("effectiveness.investigating-crime", "good"), ("efficiency", "good"),
-    ("efficiency.planning-for-future", "requires_improvement"), ("efficiency.understanding-demand", "good"),
-    ("legitimacy", "good")]
+    ("effectiveness", "good"),
+    ("effectiveness.investigating-crime", "good"),
+    ("efficiency", "good"),
+    ("efficiency.planning-for-future", "requires_improvement"),
+    ("efficiency.understanding-demand", "good"),
+    ("legitimacy", "good"),
+]
 
 
 def ok(body: bytes | str, content_type: str = "text/html; charset=utf-8"):

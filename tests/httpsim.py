@@ -60,6 +60,7 @@ def _etag_matches(header: str, etag: str) -> bool:
     def weak(tag: str) -> str:
         tag = tag.strip()
         return tag[2:] if tag.startswith("W/") else tag
+
     tags = [weak(t) for t in header.split(",")]
     return "*" in tags or weak(etag) in tags
 
@@ -78,23 +79,29 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.sim._track(self.connection, add=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self._serve(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
-    def do_POST(self) -> None:  # noqa: N802 - _serve reads the body
+    def do_POST(self) -> None:
         self._serve(head=False)
 
     def _serve(self, head: bool) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        request = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                          self.client_address[1], time.monotonic(), body)
+        request = Request(
+            self.command,
+            self.path,
+            {k.lower(): v for k, v in self.headers.items()},
+            self.client_address[1],
+            time.monotonic(),
+            body,
+        )
         reply = self.server.sim._dispatch(request)
         try:
             self._send(reply, head)
@@ -126,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay:
             time.sleep(reply.delay)
         if reply.reset_after is not None:
-            self.wfile.write(reply.body[:reply.reset_after])
+            self.wfile.write(reply.body[: reply.reset_after])
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True  # closing with linger 0 sends a TCP reset
             return
@@ -164,8 +171,12 @@ class ScriptedServer:
     def start(self) -> ScriptedServer:
         """Start serving (idempotent)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"httpsim-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"httpsim-{self.port}",
+                daemon=True,
+            )
             self._thread.start()
         return self
 
@@ -198,8 +209,16 @@ class ScriptedServer:
         with self._lock:
             self._routes[path] = (list(responses), [0])
 
-    def static(self, path: str, body: bytes, *, etag: str | None = None, last_modified: str | None = None,
-               content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
+    def static(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Serve `body` with validators, answering 304 to a matching If-None-Match (or If-Modified-Since)."""
         validators = {}
         if etag:
@@ -238,8 +257,11 @@ class ScriptedServer:
     def _dispatch(self, request: Request) -> Reply:
         with self._lock:
             self.requests.append(request)
-            route = (self._routes.get(request.path) or self._routes.get(request.path.split("?", 1)[0])
-                     or self._routes.get("*"))
+            route = (
+                self._routes.get(request.path)
+                or self._routes.get(request.path.split("?", 1)[0])
+                or self._routes.get("*")
+            )
             if route is None:
                 return Reply(404, b"not found", {"Content-Type": "text/plain"})
             responses, position = route

@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -37,8 +36,12 @@ RUN_TIMEOUT = 150.0
 # A shell without job control starts background jobs with SIGINT ignored, children inherit that,
 # and the Prefect worker turns SIGTERM into SIGINT. This exec wrapper gives every child the default
 # SIGINT and SIGTERM (a preexec_fn would do the same but is unsafe with Prefect's threads around).
-DEFAULT_SIGNALS = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                   "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"]
+DEFAULT_SIGNALS = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+]
 
 
 def free_port() -> int:
@@ -71,8 +74,15 @@ class Proc:
         self.name = name
         self.log_path = log_dir / f"{name}-{uuid.uuid4().hex[:6]}.log"
         with open(self.log_path, "wb") as log:
-            self.popen = subprocess.Popen([*DEFAULT_SIGNALS, *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.popen = subprocess.Popen(
+                [*DEFAULT_SIGNALS, *args],
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -113,16 +123,29 @@ class Server:
         self.tmp = tmp
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith("PEELPIPE_") and k not in ("PREFECT_API_URL", "PREFECT_PROFILE")}
-        self.base_env = {**base, MARKER_VAR: MARKER, "PEELPIPE_CONFIG_DIR": str(ROOT / "config"),
-                         "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                         "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "INFO",
-                         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING", "PREFECT_CLI_COLORS": "false",
-                         "PYTHONUNBUFFERED": "1"}
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("PEELPIPE_") and k not in ("PREFECT_API_URL", "PREFECT_PROFILE")
+        }
+        self.base_env = {
+            **base,
+            MARKER_VAR: MARKER,
+            "PEELPIPE_CONFIG_DIR": str(ROOT / "config"),
+            "PREFECT_HOME": str(tmp / "prefect-home"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_LOGGING_LEVEL": "INFO",
+            "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+            "PREFECT_CLI_COLORS": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.procs: list[Proc] = []
-        self.process = self.start("server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port",
-                                             str(self.port), "--analytics-off"], self.base_env)
+        self.process = self.start(
+            "server",
+            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
+            self.base_env,
+        )
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a client: this server's API URL plus ``extra``."""
@@ -135,8 +158,16 @@ class Server:
 
     def run(self, args: list[str], env: dict[str, str], timeout: float = 90.0) -> str:
         """A short command (prefect CLI) that must succeed; its output."""
-        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, start_new_session=True)
+        done = subprocess.run(
+            args,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
@@ -155,7 +186,6 @@ class Server:
     def stop_all(self) -> None:
         for proc in reversed(self.procs):
             proc.stop()
-
 
 
 def sweep() -> list[int]:

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from httpsim import Reply, ScriptedServer
-from peelpipe import pipeline
-from peelpipe.alerts import channel_name, deliver_alerts, render_markdown, write_digest
-from peelpipe.samplesite import serve_site
 from sites import local_catalogue, pillar_page, write_page
 from test_pipeline import synthetic_site
 
-NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
+from peelpipe import pipeline
+from peelpipe.alerts import channel_name, deliver_alerts, render_markdown, write_digest
+from peelpipe.samplesite import serve_site
+
+NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 
 def change(cid: str, announce: bool = True) -> dict:
-    return {"change_id": cid, "change_type": "correction", "force_id": "testshire", "area_id": "efficiency",
-            "from_cycle_id": "2017", "to_cycle_id": "2017", "from_grade": "good", "to_grade": "inadequate",
-            "comparable": True, "detected_at": NOW, "source_url": "https://example.invalid/p", "announce": announce,
-            "run_id": "r1", "summary": f"Testshire Constabulary, efficiency: changed ({cid})"}
+    return {
+        "change_id": cid,
+        "change_type": "correction",
+        "force_id": "testshire",
+        "area_id": "efficiency",
+        "from_cycle_id": "2017",
+        "to_cycle_id": "2017",
+        "from_grade": "good",
+        "to_grade": "inadequate",
+        "comparable": True,
+        "detected_at": NOW,
+        "source_url": "https://example.invalid/p",
+        "announce": announce,
+        "run_id": "r1",
+        "summary": f"Testshire Constabulary, efficiency: changed ({cid})",
+    }
 
 
 def test_each_change_is_posted_once_per_channel() -> None:
@@ -64,23 +77,26 @@ def test_digest_reads_well(tmp_path: Path) -> None:
 def test_a_scheduled_run_delivers_and_a_backfill_does_not(tmp_path: Path) -> None:
     root = synthetic_site(tmp_path)
     fixed = tmp_path / "fixed"
-    write_page(fixed, "/peel-assessments/peel-2017/testshire/efficiency/", pillar_page("Testshire PEEL 2017", [
-        ("How efficient is the force at keeping people safe and reducing crime?", "Inadequate", "Corrected.")]))
+    write_page(
+        fixed,
+        "/peel-assessments/peel-2017/testshire/efficiency/",
+        pillar_page(
+            "Testshire PEEL 2017",
+            [("How efficient is the force at keeping people safe and reducing crime?", "Inadequate", "Corrected.")],
+        ),
+    )
     with ScriptedServer() as receiver:
         receiver.route("/hook", Reply(200, b"ok"))
         hook = f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook"
         with serve_site(root) as site:
             catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,))
             wh = pipeline.open_warehouse(catalogue)
-            pipeline.run_pipeline(catalogue, ["2017"], ["testshire"],
-                                  alerts=True)  # backfill: announce=False
+            pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], alerts=True)  # backfill: announce=False
         assert not [r for r in receiver.requests if r.method == "POST"]
         with serve_site(root, overlays=[fixed]) as site:
             catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,))
-            summary = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True,
-                                            alerts=True)
-            again = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True,
-                                          alerts=True)
+            summary = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True, alerts=True)
+            again = pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run", announce=True, alerts=True)
         posts = [r for r in receiver.requests if r.method == "POST"]
     kinds = sorted(c["change_type"] for c in summary.changes)
     assert kinds == ["correction", "withdrawn", "withdrawn"]  # pillar re-graded; its two questions gone
@@ -95,18 +111,25 @@ def test_channel_filters_and_digest_mode(tmp_path: Path) -> None:
     from peelpipe.alerts import destinations
     from peelpipe.config import AlertChannel, Settings
 
-    changes = [change("c1"), {**change("c2"), "change_type": "upgrade", "force_id": "kent"},
-               {**change("c3"), "change_type": "new_assessment"}]
+    changes = [
+        change("c1"),
+        {**change("c2"), "change_type": "upgrade", "force_id": "kent"},
+        {**change("c3"), "change_type": "new_assessment"},
+    ]
     with ScriptedServer() as receiver:
         receiver.route("/each", Reply(200, b"ok"))
         receiver.route("/digest", Reply(200, b"ok"))
         port = receiver.url.rsplit(":", 1)[1]
-        settings = Settings(alert_channels=(
-            AlertChannel("testshire-high", "HOOK_EACH", forces=("testshire",), min_severity="high"),
-            AlertChannel("all-digest", "HOOK_DIGEST", mode="digest", change_types=("correction", "upgrade")),
-            AlertChannel("unset", "HOOK_MISSING")))
-        targets = destinations(settings, {"HOOK_EACH": f"json://127.0.0.1:{port}/each",
-                                          "HOOK_DIGEST": f"json://127.0.0.1:{port}/digest"})
+        settings = Settings(
+            alert_channels=(
+                AlertChannel("testshire-high", "HOOK_EACH", forces=("testshire",), min_severity="high"),
+                AlertChannel("all-digest", "HOOK_DIGEST", mode="digest", change_types=("correction", "upgrade")),
+                AlertChannel("unset", "HOOK_MISSING"),
+            )
+        )
+        targets = destinations(
+            settings, {"HOOK_EACH": f"json://127.0.0.1:{port}/each", "HOOK_DIGEST": f"json://127.0.0.1:{port}/digest"}
+        )
         assert [t.channel.name for t in targets] == ["testshire-high", "all-digest"]  # unset variable: skipped
         rows = deliver_alerts(changes, [], targets, NOW)
         again = deliver_alerts(changes, rows, targets, NOW)
@@ -115,7 +138,10 @@ def test_channel_filters_and_digest_mode(tmp_path: Path) -> None:
     assert each == ["c1"]  # only the high-severity change of the filtered force
     assert len(digests) == 1 and "c1" in digests[0] and "Upgrades (1)" in digests[0] and "c3" not in digests[0]
     assert sorted((r["change_id"], r["channel"].split()[0]) for r in rows) == [
-        ("c1", "all-digest"), ("c1", "testshire-high"), ("c2", "all-digest")]
+        ("c1", "all-digest"),
+        ("c1", "testshire-high"),
+        ("c2", "all-digest"),
+    ]
     assert again == []
 
 
@@ -123,7 +149,7 @@ def test_health_alert_after_a_page_family_fails_n_runs_in_a_row() -> None:
     from peelpipe.pipeline import failing_families
 
     def run(day: int, failing: str) -> dict:
-        return {"started_at": datetime(2026, 11, day, tzinfo=timezone.utc), "families_failing": failing}
+        return {"started_at": datetime(2026, 11, day, tzinfo=UTC), "families_failing": failing}
 
     runs = [run(1, ""), run(2, "2023-25/report"), run(3, "2023-25/report"), run(4, "2023-25/report,2017/pillar")]
     assert failing_families(runs, 3) == ["2023-25/report"]
@@ -153,8 +179,19 @@ def test_a_failed_run_sends_a_health_alert(tmp_path: Path, monkeypatch) -> None:
         hook = f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook"
         monkeypatch.setenv("PEELPIPE_ALERT_URLS", hook)
         monkeypatch.setenv("PEELPIPE_MAX_RETRIES", "0")
-        code = main(["run", "--no-prefect", "--quiet", "--warehouse", str(tmp_path / "wh"),
-                     "--base-url", blocked.url, "--delay", "0"])
+        code = main(
+            [
+                "run",
+                "--no-prefect",
+                "--quiet",
+                "--warehouse",
+                str(tmp_path / "wh"),
+                "--base-url",
+                blocked.url,
+                "--delay",
+                "0",
+            ]
+        )
         bodies = [json.loads(r.body) for r in receiver.requests_to("/hook")]
     assert code == 1
     assert [b["title"] for b in bodies] == ["peelpipe run failed"]
@@ -163,16 +200,19 @@ def test_a_failed_run_sends_a_health_alert(tmp_path: Path, monkeypatch) -> None:
 
 def test_a_page_family_that_stops_parsing_raises_one_health_alert(tmp_path: Path) -> None:
     root = tmp_path / "site"
-    write_page(root, "/peel-reports/testshire-2023-25/", "<html><head><title>PEEL 2023-25</title></head><body>"
-               "<h1>Testshire</h1><p>Our new report layout is coming soon.</p></body></html>")
+    write_page(
+        root,
+        "/peel-reports/testshire-2023-25/",
+        "<html><head><title>PEEL 2023-25</title></head><body>"
+        "<h1>Testshire</h1><p>Our new report layout is coming soon.</p></body></html>",
+    )
     with ScriptedServer() as receiver, serve_site(root) as site:
         receiver.route("/hook", Reply(200, b"ok"))
         hook = f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/hook"
         catalogue = local_catalogue(tmp_path, site.url, synthetic=True, alert_urls=(hook,), health_after_runs=2)
         wh = pipeline.open_warehouse(catalogue)
         for _ in range(3):
-            pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"], mode="run", announce=True,
-                                  alerts=True)
+            pipeline.run_pipeline(catalogue, ["2023-25"], ["testshire"], mode="run", announce=True, alerts=True)
         titles = [json.loads(r.body)["title"] for r in receiver.requests_to("/hook")]
     assert titles.count("peelpipe: 2023-25/report pages stopped parsing") == 1
     assert [r["families_failing"] for r in wh.read_table("runs")] == ["2023-25/report"] * 3

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from peelpipe.cli import build_parser, main
 from peelpipe.samplesite import serve_site
 
@@ -18,8 +18,13 @@ COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "
 
 
 def peelpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "peelpipe", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "peelpipe", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_every_command_has_help_with_examples(capsys) -> None:
@@ -56,8 +61,22 @@ def test_backfill_status_and_changes_together(tmp_path: Path, capsys) -> None:
     assert main(["status", "--warehouse", wh]) == 0
     assert "No snapshot published yet" in capsys.readouterr().out
     with serve_site() as site:
-        code = main(["backfill", "--cycles", "2016,2017", "--forces", "staffordshire,metropolitan", "--no-prefect",
-                     "--warehouse", wh, "--base-url", site.url, "--delay", "0"])
+        code = main(
+            [
+                "backfill",
+                "--cycles",
+                "2016,2017",
+                "--forces",
+                "staffordshire,metropolitan",
+                "--no-prefect",
+                "--warehouse",
+                wh,
+                "--base-url",
+                site.url,
+                "--delay",
+                "0",
+            ]
+        )
     out = capsys.readouterr().out
     assert code == 0 and "16 planned: 16 parsed" in out and "4 force x cycle combinations" in out
 
@@ -65,17 +84,20 @@ def test_backfill_status_and_changes_together(tmp_path: Path, capsys) -> None:
     status = capsys.readouterr().out
     assert "PEEL 2017" in status and " 2/43" in status and "missing avon-and-somerset" in status
 
-    assert main(["changes", "--warehouse", wh, "--format", "json", "--force", "staffordshire",
-                 "--type", "upgrade"]) == 0
+    assert (
+        main(["changes", "--warehouse", wh, "--format", "json", "--force", "staffordshire", "--type", "upgrade"]) == 0
+    )
     changes = json.loads(capsys.readouterr().out)
     assert [(c["area_id"], c["from_grade"], c["to_grade"]) for c in changes] == [
-        ("effectiveness", "requires_improvement", "good")]
+        ("effectiveness", "requires_improvement", "good")
+    ]
 
     assert main(["changes", "--warehouse", wh, "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("# PEEL grade changes") and "## Upgrades" in markdown
-    assert ("Staffordshire Police, overall effectiveness: upgrade from requires improvement (PEEL 2016) to good "
-            "(PEEL 2017)") in markdown
+    assert (
+        "Staffordshire Police, overall effectiveness: upgrade from requires improvement (PEEL 2016) to good (PEEL 2017)"
+    ) in markdown
 
     assert main(["status", "--warehouse", wh, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["last_run"]["mode"] == "backfill"
@@ -85,18 +107,39 @@ def test_the_readme_reading_examples_work(tmp_path: Path) -> None:
     import re
 
     with serve_site() as site:
-        assert main(["backfill", "--cycles", "2016,2017", "--forces", "staffordshire", "--no-prefect", "--quiet",
-                     "--warehouse", str(tmp_path / "warehouse"), "--base-url", site.url, "--delay", "0"]) == 0
+        assert (
+            main(
+                [
+                    "backfill",
+                    "--cycles",
+                    "2016,2017",
+                    "--forces",
+                    "staffordshire",
+                    "--no-prefect",
+                    "--quiet",
+                    "--warehouse",
+                    str(tmp_path / "warehouse"),
+                    "--base-url",
+                    site.url,
+                    "--delay",
+                    "0",
+                ]
+            )
+            == 0
+        )
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     assert len(blocks) >= 2
     script = "\n".join(blocks) + "\nprint(len(judgements))\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "requires_improvement" in result.stdout and result.stdout.strip().endswith("\n11")  # 3 pillars in 2016; 3 + 5 questions in 2017
+    assert "requires_improvement" in result.stdout and result.stdout.strip().endswith(
+        "\n11"
+    )  # 3 pillars in 2016; 3 + 5 questions in 2017
 
 
-def test_a_second_scheduled_run_on_an_unchanged_site_costs_only_conditional_requests(tmp_path: Path,
-                                                                                      capsys, monkeypatch) -> None:
+def test_a_second_scheduled_run_on_an_unchanged_site_costs_only_conditional_requests(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     monkeypatch.setenv("PEELPIPE_REFRESH_CLOSED_DAYS", "1")  # re-check every page, the most a run can cost
     wh = str(tmp_path / "wh")
     with serve_site() as site:
@@ -114,23 +157,47 @@ def test_a_second_scheduled_run_on_an_unchanged_site_costs_only_conditional_requ
     assert s["not_modified"] == found and s["pages_parsed"] == 0 and stats["changes"] == 0
     assert s["requests"] == s["not_modified"] + s["pages_not_found"] + 1  # + the index page (404 here)
     assert {name: t["rows"] for name, t in after.items() if name != "runs"} == {
-        name: t["rows"] for name, t in before.items() if name != "runs"}
+        name: t["rows"] for name, t in before.items() if name != "runs"
+    }
     assert f"({found} answered 304 Not Modified)" in text and "0 new" in text
-    assert all(status in (304, 404) for _, path, status in log[-s["requests"]:])
+    assert all(status in (304, 404) for _, path, status in log[-s["requests"] :])
 
 
 def test_sql_against_the_duckdb_views(tmp_path: Path, capsys, monkeypatch) -> None:
     wh = tmp_path / "wh"
     with serve_site() as site:
-        assert main(["backfill", "--cycles", "2016,2017,2018-19", "--forces", "staffordshire,warwickshire",
-                     "--no-prefect", "--quiet", "--warehouse", str(wh), "--base-url", site.url, "--delay", "0"]) == 0
+        assert (
+            main(
+                [
+                    "backfill",
+                    "--cycles",
+                    "2016,2017,2018-19",
+                    "--forces",
+                    "staffordshire,warwickshire",
+                    "--no-prefect",
+                    "--quiet",
+                    "--warehouse",
+                    str(wh),
+                    "--base-url",
+                    site.url,
+                    "--delay",
+                    "0",
+                ]
+            )
+            == 0
+        )
     monkeypatch.chdir(tmp_path / "..")  # the views work from any directory
-    query = ("SELECT force_id, area_id, cycle_id, grade FROM current_grades WHERE force_id = 'staffordshire' "
-             "AND level = 'pillar' ORDER BY area_id")
+    query = (
+        "SELECT force_id, area_id, cycle_id, grade FROM current_grades WHERE force_id = 'staffordshire' "
+        "AND level = 'pillar' ORDER BY area_id"
+    )
     assert main(["sql", "--warehouse", str(wh), "--format", "json", query]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["area_id"], r["cycle_id"], r["grade"]) for r in rows] == [
-        ("effectiveness", "2018-19", "good"), ("efficiency", "2018-19", "good"), ("legitimacy", "2018-19", "good")]
+        ("effectiveness", "2018-19", "good"),
+        ("efficiency", "2018-19", "good"),
+        ("legitimacy", "2018-19", "good"),
+    ]
     readme = (ROOT / "README.md").read_text()
     downgraded = readme.split("<!-- downgraded-query -->")[1].split("```sql")[1].split("```")[0]
     assert main(["sql", "--warehouse", str(wh), "--format", "csv", downgraded]) == 0
@@ -150,8 +217,26 @@ def test_exports_for_spreadsheets(tmp_path: Path, capsys) -> None:
     assert main(["export", "--warehouse", str(wh)]) == 1  # nothing published yet: a clear error
     assert "publish a snapshot first" in capsys.readouterr().err
     with serve_site() as site:
-        assert main(["backfill", "--cycles", "2017", "--forces", "staffordshire", "--no-prefect", "--quiet",
-                     "--warehouse", str(wh), "--base-url", site.url, "--delay", "0"]) == 0
+        assert (
+            main(
+                [
+                    "backfill",
+                    "--cycles",
+                    "2017",
+                    "--forces",
+                    "staffordshire",
+                    "--no-prefect",
+                    "--quiet",
+                    "--warehouse",
+                    str(wh),
+                    "--base-url",
+                    site.url,
+                    "--delay",
+                    "0",
+                ]
+            )
+            == 0
+        )
     assert main(["export", "--warehouse", str(wh), "--format", "xlsx"]) == 0
     workbook = openpyxl.load_workbook(capsys.readouterr().out.strip(), read_only=True)
     assert workbook.sheetnames[0] == "README" and {"judgements", "changes", "forces"} <= set(workbook.sheetnames)
@@ -170,7 +255,7 @@ def test_exports_for_spreadsheets(tmp_path: Path, capsys) -> None:
 
 def test_every_command_speaks_json_and_keeps_quiet(tmp_path: Path, capsys) -> None:
     """Scripts: --json gives one JSON document on stdout and no progress; --quiet prints nothing."""
-    parser_help = {c: build_parser()._subparsers._group_actions[0].choices[c].format_help() for c in COMMANDS}  # noqa: SLF001
+    parser_help = {c: build_parser()._subparsers._group_actions[0].choices[c].format_help() for c in COMMANDS}
     assert all("--json" in text and "--quiet" in text for text in parser_help.values())
     wh = str(tmp_path / "wh")
     with serve_site() as site:
@@ -181,8 +266,13 @@ def test_every_command_speaks_json_and_keeps_quiet(tmp_path: Path, capsys) -> No
         assert main(["backfill", "--cycles", "2016", "--forces", "staffordshire", *common, "--quiet"]) == 0
         assert capsys.readouterr() == ("", "")
     outputs = {}
-    for argv in (["status"], ["changes"], ["sql", "SELECT count(*) AS n FROM judgements"], ["export", "--format", "csv"],
-                 ["replay"]):
+    for argv in (
+        ["status"],
+        ["changes"],
+        ["sql", "SELECT count(*) AS n FROM judgements"],
+        ["export", "--format", "csv"],
+        ["replay"],
+    ):
         assert main([*argv, "--warehouse", wh, "--json"]) == 0, argv
         captured = capsys.readouterr()
         outputs[argv[0]] = json.loads(captured.out)
@@ -191,7 +281,11 @@ def test_every_command_speaks_json_and_keeps_quiet(tmp_path: Path, capsys) -> No
     assert ("effectiveness", "upgrade") in {(c["area_id"], c["change_type"]) for c in outputs["changes"]}
     assert outputs["replay"]["mode"] == "replay" and outputs["replay"]["stats"]["pages_parsed"] == 8
     assert Path(outputs["export"]["written"]).is_dir()
-    assert outputs["status"]["snapshot"]["snapshot_id"] == outputs["export"]["snapshot_id"] != outputs["replay"]["snapshot_id"]
+    assert (
+        outputs["status"]["snapshot"]["snapshot_id"]
+        == outputs["export"]["snapshot_id"]
+        != outputs["replay"]["snapshot_id"]
+    )
 
 
 def test_long_work_shows_progress(tmp_path: Path, capsys) -> None:
@@ -202,8 +296,23 @@ def test_long_work_shows_progress(tmp_path: Path, capsys) -> None:
     assert progress_bar(200, 200, 99.0).startswith("[########################] 200/200")
     wh = str(tmp_path / "wh")
     with serve_site() as site:
-        assert main(["backfill", "--cycles", "2014,2015,2016,2017", "--no-prefect", "--warehouse", wh,
-                     "--base-url", site.url, "--delay", "0"]) == 0
+        assert (
+            main(
+                [
+                    "backfill",
+                    "--cycles",
+                    "2014,2015,2016,2017",
+                    "--no-prefect",
+                    "--warehouse",
+                    wh,
+                    "--base-url",
+                    site.url,
+                    "--delay",
+                    "0",
+                ]
+            )
+            == 0
+        )
     err = capsys.readouterr().err  # not a terminal here: a line every 50 pages
     assert "50/" in err and "pages fetched" in err
     assert main(["replay", "--warehouse", wh]) == 0
@@ -213,8 +322,12 @@ def test_long_work_shows_progress(tmp_path: Path, capsys) -> None:
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     wh = tmp_path / "wh"  # empty: both commands still print a few lines
     for args in (["changes"], ["status"]):
-        process = subprocess.Popen([sys.executable, "-m", "peelpipe", *args, "--warehouse", str(wh)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "peelpipe", *args, "--warehouse", str(wh)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         process.stdout.close()  # as `peelpipe changes | head -1` does once it has its line
         err = process.stderr.read()
         assert process.wait(timeout=60) == 0 and err == "", (args, err)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from httpsim import Reply, ScriptedServer
-from peelpipe.samplesite import serve_site
 from prefectserver import free_port
+
+from peelpipe.samplesite import serve_site
 
 pytestmark = pytest.mark.prefect
 
@@ -25,15 +25,34 @@ COMMAND = Path(sys.executable).with_name("peelpipe")  # the console script, as a
 
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment a user's shell would give: no Prefect API or console settings of the test process."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PREFECT_API", "PREFECT_LOGGING", "PEELPIPE_ALERT"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "PREFECT_LOGGING", "PEELPIPE_ALERT"))
+    }
     return {**env, **extra}
 
 
 def backfill(tmp_path: Path, base_url: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(COMMAND), "backfill", "--cycles", "2017", "--forces", "staffordshire",
-                           "--warehouse", str(tmp_path / "wh"), "--base-url", base_url, "--delay", "0", "--json"],
-                          env=env, capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [
+            str(COMMAND),
+            "backfill",
+            "--cycles",
+            "2017",
+            "--forces",
+            "staffordshire",
+            "--warehouse",
+            str(tmp_path / "wh"),
+            "--base-url",
+            base_url,
+            "--delay",
+            "0",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def flow_runs(client: Any, name: str) -> list[Any]:
@@ -47,16 +66,21 @@ def test_a_backfill_reports_to_the_configured_server_with_its_logs(prefect_serve
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
     with serve_site() as site:
-        done = backfill(tmp_path, site.url, cli_env(PREFECT_API_URL=prefect_server.url,
-                                                    PREFECT_HOME=str(tmp_path / "client-home")))
+        done = backfill(
+            tmp_path, site.url, cli_env(PREFECT_API_URL=prefect_server.url, PREFECT_HOME=str(tmp_path / "client-home"))
+        )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["stats"]["pages_parsed"] > 0
     assert done.stderr == ""  # the terminal stays quiet; the run's logs are in the API
     from prefectserver import using
 
     with using(prefect_server), get_client(sync_client=True) as client:
-        (run,) = [r for r in flow_runs(client, "peel-backfill") if r.parameters.get("forces") == ["staffordshire"]
-                  and r.parameters.get("settings", {}).get("warehouse") == str(tmp_path / "wh")]
+        (run,) = [
+            r
+            for r in flow_runs(client, "peel-backfill")
+            if r.parameters.get("forces") == ["staffordshire"]
+            and r.parameters.get("settings", {}).get("warehouse") == str(tmp_path / "wh")
+        ]
         assert run.state.is_completed()
         messages = [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))]
     assert any(m.startswith("cycle 2017: ") and "page" in m for m in messages), messages
@@ -72,8 +96,10 @@ def test_without_a_server_prefect_serves_the_run_itself(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr, done.stderr
     db = sqlite3.connect(home / "prefect.db")
     try:
-        runs = db.execute("SELECT flow_run.state_type FROM flow_run JOIN flow ON flow.id = flow_run.flow_id "
-                          "WHERE flow.name = 'peel-backfill'").fetchall()
+        runs = db.execute(
+            "SELECT flow_run.state_type FROM flow_run JOIN flow ON flow.id = flow_run.flow_id "
+            "WHERE flow.name = 'peel-backfill'"
+        ).fetchall()
     finally:
         db.close()
     assert runs == [("COMPLETED",)]
@@ -91,21 +117,24 @@ def test_a_configured_server_that_does_not_answer_is_one_clear_error(tmp_path: P
 def test_a_refused_run_ends_in_one_clear_line_with_the_traceback_kept(prefect_server, tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
-
     from prefectserver import using
 
     with ScriptedServer() as site:
         site.route("/peel-assessments/", Reply(403, b"<html><body>Access denied: automated traffic</body></html>"))
-        done = backfill(tmp_path, site.url, cli_env(PREFECT_API_URL=prefect_server.url,
-                                                    PREFECT_HOME=str(tmp_path / "client-home")))
+        done = backfill(
+            tmp_path, site.url, cli_env(PREFECT_API_URL=prefect_server.url, PREFECT_HOME=str(tmp_path / "client-home"))
+        )
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("peelpipe: error: ") and "HTTP 403" in line, done.stderr
     assert not (tmp_path / "wh" / "CURRENT").exists()  # nothing published
 
     with using(prefect_server), get_client(sync_client=True) as client:
-        (run,) = [r for r in flow_runs(client, "peel-backfill")
-                  if r.parameters.get("settings", {}).get("base_url") == site.url]
+        (run,) = [
+            r
+            for r in flow_runs(client, "peel-backfill")
+            if r.parameters.get("settings", {}).get("base_url") == site.url
+        ]
         assert run.state.is_failed()
         logs = [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))]
     assert any("Traceback" in m and "SiteRefusedError" in m for m in logs), logs

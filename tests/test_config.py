@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from peelpipe.config import load_catalogue, load_settings, redact_url
 from peelpipe.errors import ConfigError
 
@@ -30,10 +30,14 @@ def test_cycles_match_the_contract(catalogue) -> None:
 
 
 def test_printed_wordings_map_to_area_ids(catalogue) -> None:
-    assert catalogue.match_area("How effective are the force\u2019s specialist capabilities?", "2017",
-                                "effectiveness").id == "effectiveness.specialist-capabilities"
-    assert catalogue.match_area("How well does the force plan for the future?", "2018-19",
-                                "efficiency").id == "efficiency.planning-for-future"
+    assert (
+        catalogue.match_area("How effective are the force\u2019s specialist capabilities?", "2017", "effectiveness").id
+        == "effectiveness.specialist-capabilities"
+    )
+    assert (
+        catalogue.match_area("How well does the force plan for the future?", "2018-19", "efficiency").id
+        == "efficiency.planning-for-future"
+    )
     assert catalogue.match_area("How well does the force engage with pigeons?", "2017", "legitimacy") is None
     assert catalogue.expected_status("effectiveness", "2014") == "ungraded"
     assert catalogue.expected_status("efficiency", "2014") == "graded"
@@ -43,9 +47,11 @@ def test_a_new_cycle_is_configuration_only(tmp_path: Path) -> None:
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
     with (config / "cycles.toml").open("a") as fh:
-        fh.write('\n[[cycle]]\nid = "2027-29"\nlabel = "PEEL 2027\u20132029"\nfamily = "area"\nscale = "five-tier"\n'
-                 'segment = "2027-29"\nprevious = "2025-27"\ncomparable_with_previous = false\nstatus = "upcoming"\n'
-                 'pages = [{ kind = "report", path = "/peel-reports/{slug}-{segment}/" }]\n')
+        fh.write(
+            '\n[[cycle]]\nid = "2027-29"\nlabel = "PEEL 2027\u20132029"\nfamily = "area"\nscale = "five-tier"\n'
+            'segment = "2027-29"\nprevious = "2025-27"\ncomparable_with_previous = false\nstatus = "upcoming"\n'
+            'pages = [{ kind = "report", path = "/peel-reports/{slug}-{segment}/" }]\n'
+        )
     catalogue = load_catalogue(config)
     assert catalogue.cycles["2027-29"].previous == "2025-27"
     assert catalogue.cycle_ids("2027-29") == ["2027-29"]
@@ -54,19 +60,24 @@ def test_a_new_cycle_is_configuration_only(tmp_path: Path) -> None:
 def test_settings_precedence_toml_then_env_then_flags(tmp_path: Path) -> None:
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
-    (config / "local.toml").write_text('[fetch]\nrequest_delay = 5.0\ntimeout = 9.0\n')
-    settings = load_settings(config, environ={"PEELPIPE_REQUEST_DELAY": "7", "PEELPIPE_ALERT_URLS": "json://a/x json://b/y"})
+    (config / "local.toml").write_text("[fetch]\nrequest_delay = 5.0\ntimeout = 9.0\n")
+    settings = load_settings(
+        config, environ={"PEELPIPE_REQUEST_DELAY": "7", "PEELPIPE_ALERT_URLS": "json://a/x json://b/y"}
+    )
     assert settings.timeout == 9.0 and settings.request_delay == 7.0
     assert settings.alert_urls == ("json://a/x", "json://b/y")
     settings = load_settings(config, overrides={"request_delay": 0.5}, environ={"PEELPIPE_REQUEST_DELAY": "7"})
     assert settings.request_delay == 0.5
 
 
-@pytest.mark.parametrize("environ, message", [
-    ({"PEELPIPE_BASE_URL": "ftp://example"}, "base URL must be http"),
-    ({"PEELPIPE_REQUEST_DELAY": "soon"}, "request_delay must be float"),
-    ({"PEELPIPE_ALERT_URLS": "not-a-url"}, "alert URL must look like"),
-])
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"PEELPIPE_BASE_URL": "ftp://example"}, "base URL must be http"),
+        ({"PEELPIPE_REQUEST_DELAY": "soon"}, "request_delay must be float"),
+        ({"PEELPIPE_ALERT_URLS": "not-a-url"}, "alert URL must look like"),
+    ],
+)
 def test_bad_settings_fail_fast_with_one_clear_line(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         load_settings(ROOT / "config", environ=environ)
@@ -98,11 +109,17 @@ def test_alert_urls_in_a_file_are_refused(tmp_path: Path) -> None:
 def test_alert_channels_from_toml(tmp_path: Path) -> None:
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
-    (config / "local.toml").write_text('[[alerts.channel]]\nname = "met"\nurl_env = "MET_HOOK"\n'
-                                       'forces = ["metropolitan"]\nmin_severity = "high"\nmode = "digest"\n')
+    (config / "local.toml").write_text(
+        '[[alerts.channel]]\nname = "met"\nurl_env = "MET_HOOK"\n'
+        'forces = ["metropolitan"]\nmin_severity = "high"\nmode = "digest"\n'
+    )
     channel = load_settings(config, environ={}).alert_channels[0]
-    assert (channel.name, channel.forces, channel.min_severity, channel.mode) == ("met", ("metropolitan",), "high",
-                                                                                  "digest")
+    assert (channel.name, channel.forces, channel.min_severity, channel.mode) == (
+        "met",
+        ("metropolitan",),
+        "high",
+        "digest",
+    )
     (config / "local.toml").write_text('[[alerts.channel]]\nname = "x"\nurl_env = "X"\nmin_severity = "urgent"\n')
     with pytest.raises(ConfigError, match="min_severity"):
         load_settings(config, environ={})

@@ -21,7 +21,7 @@ from peelpipe.fetch import RawArchive
 from peelpipe.samplesite import serve_site
 
 # A backfill of two cycles that SIGKILLs itself when publish reaches the point named in argv.
-KILL_AT = r'''
+KILL_AT = r"""
 import os, signal, sys
 from pathlib import Path
 
@@ -39,9 +39,14 @@ def die_at(reached):
 
 store.publish_hooks.append(die_at)
 sys.exit(main(sys.argv[3:]))
-'''
-POINTS = ["table-written:forces", "table-written:judgements", "table-written:runs", "snapshot-in-place",
-          "current-replaced"]
+"""
+POINTS = [
+    "table-written:forces",
+    "table-written:judgements",
+    "table-written:runs",
+    "snapshot-in-place",
+    "current-replaced",
+]
 
 
 def check_warehouse(root: Path) -> dict[str, object] | None:
@@ -65,23 +70,41 @@ def site():
 
 
 def backfill_args(warehouse: Path, base_url: str, cycles: str) -> list[str]:
-    return ["backfill", "--no-prefect", "--quiet", "--cycles", cycles, "--warehouse", str(warehouse),
-            "--base-url", base_url, "--delay", "0"]
+    return [
+        "backfill",
+        "--no-prefect",
+        "--quiet",
+        "--cycles",
+        cycles,
+        "--warehouse",
+        str(warehouse),
+        "--base-url",
+        base_url,
+        "--delay",
+        "0",
+    ]
 
 
 @pytest.mark.parametrize("point", POINTS)
 def test_sigkill_at_a_named_point_of_publish_loses_nothing(site, tmp_path: Path, point: str) -> None:
     warehouse = tmp_path / "wh"
-    first = subprocess.run([sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016")],
-                           capture_output=True, text=True, timeout=300)
+    first = subprocess.run(
+        [sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert first.returncode == 0, first.stderr
     before = check_warehouse(warehouse)
     assert before is not None
 
     proof = tmp_path / "reached"
-    killed = subprocess.run([sys.executable, "-c", KILL_AT, point, str(proof),
-                             *backfill_args(warehouse, site.url, "2016,2017")],
-                            capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT, point, str(proof), *backfill_args(warehouse, site.url, "2016,2017")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr  # it died where it was told to
     assert proof.read_text() == point
     after = check_warehouse(warehouse)
@@ -91,12 +114,20 @@ def test_sigkill_at_a_named_point_of_publish_loses_nothing(site, tmp_path: Path,
     else:  # the new snapshot was never named by CURRENT: the previous one is still current
         assert after == before
 
-    again = subprocess.run([sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016,2017"),
-                            "--json"], capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016,2017"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr  # the killed run's lock does not block the next one
     final = check_warehouse(warehouse)
     assert not list((warehouse / "snapshots").glob(".staging-*"))  # what the killed run left is cleared
     assert final is not None and final["tables"]["judgements"]["rows"] > before["tables"]["judgements"]["rows"]
-    once = subprocess.run([sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016,2017"),
-                           "--json"], capture_output=True, text=True, timeout=300)
+    once = subprocess.run(
+        [sys.executable, "-m", "peelpipe", *backfill_args(warehouse, site.url, "2016,2017"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert json.loads(once.stdout)["changes"] == 0  # nothing doubled by the killed run

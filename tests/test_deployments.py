@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
-import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pyarrow.parquet as pq
 import pytest
 import yaml
-
 from conftest import ROOT
-from peelpipe import schedule
-from peelpipe.samplesite import serve_site
 from prefectserver import MARKER, MARKER_VAR, PEELPIPE, PREFECT, RUN_TIMEOUT, Proc, Server, free_port
 
+from peelpipe import schedule
+from peelpipe.samplesite import serve_site
+
 pytestmark = pytest.mark.prefect
+
 
 @contextmanager
 def prefect_client(server: Server) -> Iterator[Any]:
@@ -34,9 +31,8 @@ def prefect_client(server: Server) -> Iterator[Any]:
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: server.url}):
-        with get_client(sync_client=True) as client:
-            yield client
+    with temporary_settings(updates={PREFECT_API_URL: server.url}), get_client(sync_client=True) as client:
+        yield client
 
 
 def wait_for(what: str, probe: Callable[[], Any], timeout: float, procs: list[Proc], interval: float = 0.5) -> Any:
@@ -71,6 +67,7 @@ def trigger(server: Server, parameters: dict[str, Any] | None = None) -> Any:
 
 def wait_final(server: Server, run_ids: list[Any], procs: list[Proc]) -> list[Any]:
     with prefect_client(server) as client:
+
         def probe() -> list[Any] | None:
             runs = [client.read_flow_run(run_id) for run_id in run_ids]
             return runs if all(r.state and r.state.is_final() for r in runs) else None
@@ -97,13 +94,21 @@ def assert_schedule(deployment: Any) -> None:
 
 def test_serve_without_a_server_exits_1_with_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEELPIPE_") and k != "PREFECT_API_URL"}
-    env.update({MARKER_VAR: MARKER, "PEELPIPE_CONFIG_DIR": str(ROOT / "config"),
-                "PREFECT_HOME": str(tmp_path / "home")})
+    env.update(
+        {MARKER_VAR: MARKER, "PEELPIPE_CONFIG_DIR": str(ROOT / "config"), "PREFECT_HOME": str(tmp_path / "home")}
+    )
     dead = f"http://127.0.0.1:{free_port()}/api"
     for api_url in (None, dead):
         run_env = env if api_url is None else {**env, "PREFECT_API_URL": api_url}
-        done = subprocess.run([PEELPIPE, "serve", "--warehouse", str(tmp_path / "wh")], env=run_env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60, start_new_session=True)
+        done = subprocess.run(
+            [PEELPIPE, "serve", "--warehouse", str(tmp_path / "wh")],
+            env=run_env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            start_new_session=True,
+        )
         assert done.returncode == 1 and done.stdout == "", done
         lines = done.stderr.splitlines()
         assert len(lines) == 1, done.stderr
@@ -123,7 +128,9 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     deployment, stale = config["deployments"]
     assert stale["entrypoint"] == "flows/peel.py:stale_refresh_flow"
-    assert stale["name"] == schedule.STALE_DEPLOYMENT_NAME and stale["parameters"]["hours"] == schedule.STALE_AFTER_HOURS
+    assert (
+        stale["name"] == schedule.STALE_DEPLOYMENT_NAME and stale["parameters"]["hours"] == schedule.STALE_AFTER_HOURS
+    )
     (trigger_def,) = stale["triggers"]
     expected = schedule.stale_trigger()
     assert trigger_def["posture"] == expected.posture and set(trigger_def["expect"]) == expected.expect
@@ -132,10 +139,13 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
     assert f"peel-refresh/{deployment['name']}" == schedule.DEPLOYMENT
     assert deployment["entrypoint"] == "flows/peel.py:refresh_flow"
     assert deployment["work_pool"]["name"] == schedule.WORK_POOL
-    assert deployment["schedules"] == [{"cron": schedule.DEFAULT_CRON, "timezone": schedule.DEFAULT_TIMEZONE,
-                                        "active": True}]
-    assert deployment["concurrency_limit"] == {"limit": schedule.CONCURRENCY_LIMIT,
-                                               "collision_strategy": schedule.COLLISION_STRATEGY}
+    assert deployment["schedules"] == [
+        {"cron": schedule.DEFAULT_CRON, "timezone": schedule.DEFAULT_TIMEZONE, "active": True}
+    ]
+    assert deployment["concurrency_limit"] == {
+        "limit": schedule.CONCURRENCY_LIMIT,
+        "collision_strategy": schedule.COLLISION_STRATEGY,
+    }
     (pull,) = config["pull"]
     assert pull == {"prefect.deployments.steps.set_working_directory": {"directory": "{{ project-dir.stdout }}"}}
 
@@ -143,9 +153,11 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
 def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse"
     with serve_site() as site:
-        serve = prefect_server.start("serve", [PEELPIPE, "serve", "--warehouse", str(warehouse),
-                                               "--base-url", site.url],
-                                     prefect_server.env(PREFECT_RUNNER_POLL_FREQUENCY="1", PEELPIPE_REQUEST_DELAY="0"))
+        serve = prefect_server.start(
+            "serve",
+            [PEELPIPE, "serve", "--warehouse", str(warehouse), "--base-url", site.url],
+            prefect_server.env(PREFECT_RUNNER_POLL_FREQUENCY="1", PEELPIPE_REQUEST_DELAY="0"),
+        )
         try:
             with prefect_client(prefect_server) as client:
                 deployment = wait_for("the served deployment", lambda: find_deployment(client), 60, [serve])
@@ -155,10 +167,14 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
             with prefect_client(prefect_server) as client:  # the stale-refresh alert and its proactive trigger
                 stale = client.read_deployment_by_name(f"peel-stale-refresh/{schedule.STALE_DEPLOYMENT_NAME}")
                 (automation,) = client.read_resource_related_automations(f"prefect.deployment.{stale.id}")
-            assert automation.trigger.posture.value == "Proactive" and automation.trigger.within.total_seconds() == 93600
+            assert (
+                automation.trigger.posture.value == "Proactive" and automation.trigger.within.total_seconds() == 93600
+            )
             assert automation.trigger.expect == {"prefect.flow-run.Completed"}
-            assert automation.trigger.match_related.model_dump() == {"prefect.resource.role": "deployment",
-                                                              "prefect.resource.name": schedule.DEPLOYMENT_NAME}
+            assert automation.trigger.match_related.model_dump() == {
+                "prefect.resource.role": "deployment",
+                "prefect.resource.name": schedule.DEPLOYMENT_NAME,
+            }
 
             # Two runs at once: the concurrency limit lets one run and cancels the other (CANCEL_NEW);
             # should the runner pick them up one after the other, they must at least not overlap.
@@ -183,8 +199,13 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
             due = wait_for("the next scheduled run", next_run, 60, [serve], interval=1.0)
             local = due.astimezone(ZoneInfo("Europe/London"))
             assert (local.hour, local.minute) == (6, 0) and due.timestamp() > time.time()
-            status = subprocess.run([PEELPIPE, "status", "--json", "--warehouse", str(warehouse)], capture_output=True,
-                                    text=True, timeout=60, env=prefect_server.env(PREFECT_API_URL=prefect_server.url))
+            status = subprocess.run(
+                [PEELPIPE, "status", "--json", "--warehouse", str(warehouse)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=prefect_server.env(PREFECT_API_URL=prefect_server.url),
+            )
             assert json.loads(status.stdout)["next_scheduled_run"] == due.isoformat(), status.stderr
         finally:
             returncode = serve.stop()
@@ -208,10 +229,17 @@ def test_prefect_yaml_deployment_runs_on_a_process_worker(prefect_server: Server
     warehouse = tmp_path / "warehouse"
     with serve_site() as site:
         # Started elsewhere on purpose: the deployment's pull step brings each run to the project folder.
-        worker = prefect_server.start("worker", [PREFECT, "worker", "start", "--pool", schedule.WORK_POOL],
-                                      prefect_server.env(PREFECT_WORKER_QUERY_SECONDS="1", PEELPIPE_REQUEST_DELAY="0",
-                                                         PEELPIPE_WAREHOUSE=str(warehouse), PEELPIPE_BASE_URL=site.url),
-                                      cwd=tmp_path)
+        worker = prefect_server.start(
+            "worker",
+            [PREFECT, "worker", "start", "--pool", schedule.WORK_POOL],
+            prefect_server.env(
+                PREFECT_WORKER_QUERY_SECONDS="1",
+                PEELPIPE_REQUEST_DELAY="0",
+                PEELPIPE_WAREHOUSE=str(warehouse),
+                PEELPIPE_BASE_URL=site.url,
+            ),
+            cwd=tmp_path,
+        )
         try:
             run = trigger(prefect_server)
             (finished,) = wait_final(prefect_server, [run.id], [worker])

@@ -19,14 +19,27 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
-from faultsite import (EFFIC, EXPECTED, LANDING, LEGIT, SOURCE, FaultySite, check_intact, issues_for, judged, ok,
-                       page_row, pages, row_counts)
+from faultsite import (
+    EFFIC,
+    EXPECTED,
+    LANDING,
+    LEGIT,
+    SOURCE,
+    FaultySite,
+    check_intact,
+    issues_for,
+    judged,
+    ok,
+    page_row,
+    pages,
+    row_counts,
+)
 from httpsim import Reply, ScriptedServer
+from sites import local_catalogue
+
 from peelpipe import pipeline
 from peelpipe.fetch import RawArchive
 from peelpipe.fetch.client import reset_pacer
-from sites import local_catalogue
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +89,7 @@ def fetch_log(catalogue, path: str) -> list[dict]:
 
 # --- the site: transient faults that recover within a run ---------------------------------------
 
+
 def test_503_for_a_while_then_recovery_ends_with_the_page_parsed(tmp_path, site) -> None:
     site.fault(EFFIC, Reply(503), Reply(503), ok(pages()[EFFIC]))
     catalogue = local_catalogue(tmp_path, site.url, synthetic=True, max_retries=3)
@@ -111,7 +125,7 @@ def test_a_connection_reset_mid_body_is_retried_and_the_page_parsed(tmp_path, si
 def test_a_page_just_under_the_size_cap_is_fetched_and_read(tmp_path, site) -> None:
     page = pages()[EFFIC]
     padding = "<p>" + "Lorem ipsum dolor sit amet. " * 200_000
-    padding = padding[:5_000_000 - len(page.encode()) - 10] + "</p>"
+    padding = padding[: 5_000_000 - len(page.encode()) - 10] + "</p>"
     big = page.replace("</body>", padding + "</body>")
     assert 4_990_000 < len(big.encode()) <= 5_000_000
     site.serve({EFFIC: big})
@@ -123,6 +137,7 @@ def test_a_page_just_under_the_size_cap_is_fetched_and_read(tmp_path, site) -> N
 
 
 # --- the site: faults that outlast the retries -------------------------------------------------
+
 
 def _grown(_request) -> Reply:
     return Reply(200, chunks=[b"<p>" + b"x" * 1_000_000 + b"</p>"] * 6)  # 6 MB, no Content-Length
@@ -170,9 +185,12 @@ def test_a_page_that_keeps_failing_is_recorded_and_loses_nothing(healthy, site, 
 
 CONTENT_FAULTS = {  # a 200 whose body is not the page -> the issue recorded
     "truncated-html": (pages()[EFFIC][:400], "truncated"),
-    "maintenance-page": ("<html><head><title>Service unavailable</title></head><body><h1>We're carrying out "
-                         "maintenance</h1><p>Good news: the site will be back soon. Please try again later.</p>"
-                         "</body></html>", "not_peel_page"),
+    "maintenance-page": (
+        "<html><head><title>Service unavailable</title></head><body><h1>We're carrying out "
+        "maintenance</h1><p>Good news: the site will be back soon. Please try again later.</p>"
+        "</body></html>",
+        "not_peel_page",
+    ),
     "wrong-cycle-page": (pages()[EFFIC].replace("PEEL 2017", "PEEL 2016"), "wrong_cycle"),
     "zero-bytes": ("", "empty"),
 }
@@ -184,6 +202,7 @@ def test_a_200_that_is_not_the_page_keeps_the_previous_grades(healthy, site, fau
     body, reason = CONTENT_FAULTS[fault]
     catalogue = healthy()
     wh = pipeline.open_warehouse(catalogue)
+
     def mine() -> list[str]:
         return sorted(repr(o) for o in wh.read_table("observations") if o["source_url"] == SOURCE + path)
 
@@ -201,8 +220,9 @@ def test_a_200_that_is_not_the_page_keeps_the_previous_grades(healthy, site, fau
     assert page_row(wh, path)["status"] == "parsed"
 
 
-def test_a_403_mid_run_stops_it_with_one_clear_line_and_touches_nothing(healthy, site, tmp_path, monkeypatch,
-                                                                         capsys) -> None:
+def test_a_403_mid_run_stops_it_with_one_clear_line_and_touches_nothing(
+    healthy, site, tmp_path, monkeypatch, capsys
+) -> None:
     from peelpipe.cli import main
 
     catalogue = healthy()
@@ -210,8 +230,23 @@ def test_a_403_mid_run_stops_it_with_one_clear_line_and_touches_nothing(healthy,
     before = (wh.root / "CURRENT").read_text()
     site.fault(EFFIC, Reply(403, b"<html><body>Access denied: automated traffic</body></html>"))
     monkeypatch.setenv("PEELPIPE_CONFIG_DIR", str(tmp_path / "config"))
-    code = main(["backfill", "--no-prefect", "--quiet", "--cycles", "2017", "--forces", "testshire",
-                 "--warehouse", str(wh.root), "--base-url", site.url, "--delay", "0"])
+    code = main(
+        [
+            "backfill",
+            "--no-prefect",
+            "--quiet",
+            "--cycles",
+            "2017",
+            "--forces",
+            "testshire",
+            "--warehouse",
+            str(wh.root),
+            "--base-url",
+            site.url,
+            "--delay",
+            "0",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
     assert "HTTP 403" in err and "refusing this client" in err and EFFIC in err
@@ -225,7 +260,7 @@ def test_a_403_mid_run_stops_it_with_one_clear_line_and_touches_nothing(healthy,
 # --- the machine: SIGKILL at explicit points, disk full -----------------------------------------
 
 # A run in a subprocess that kills itself (SIGKILL: no cleanup, no finally) at one named point.
-KILLER = r'''
+KILLER = r"""
 import gzip, json, os, signal, sys
 from dataclasses import replace
 from pathlib import Path
@@ -288,9 +323,16 @@ elif point == "publish-after-current":  # CURRENT replaced, the DuckDB views and
     patch(pipeline, "write_views", lambda real: lambda *a, **kw: die())
 pipeline.run_pipeline(catalogue, ["2017"], ["testshire"], mode="run")
 print("not killed")
-'''
-KILL_POINTS = ["fetch-mid-archive-write", "fetch-after-archive-write", "fetch-mid-log-insert", "parse",
-               "publish-after-some-tables", "publish-before-current", "publish-after-current"]
+"""
+KILL_POINTS = [
+    "fetch-mid-archive-write",
+    "fetch-after-archive-write",
+    "fetch-mid-log-insert",
+    "parse",
+    "publish-after-some-tables",
+    "publish-before-current",
+    "publish-after-current",
+]
 CORRECTED = [(a, "inadequate" if a == "efficiency.understanding-demand" else g) for a, g in EXPECTED]
 
 
@@ -300,20 +342,40 @@ def test_sigkill_at_an_explicit_point_loses_nothing(healthy, site, tmp_path, poi
     wh = pipeline.open_warehouse(catalogue)
     before, counts, changes = wh.manifest(), row_counts(wh), wh.read_table("changes")
     site.serve({EFFIC: pages(demand="Inadequate")[EFFIC]})  # the site publishes a correction
-    args = {"config": str(tmp_path / "config"), "base_url": site.url, "warehouse": str(wh.root), "point": point,
-            "marker": "Inadequate", "path": EFFIC}
-    killed = subprocess.run([sys.executable, "-c", KILLER, json.dumps(args)], capture_output=True, text=True,
-                            timeout=60)
+    args = {
+        "config": str(tmp_path / "config"),
+        "base_url": site.url,
+        "warehouse": str(wh.root),
+        "point": point,
+        "marker": "Inadequate",
+        "path": EFFIC,
+    }
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, json.dumps(args)], capture_output=True, text=True, timeout=60
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr  # it died where it was told to
     assert json.loads((wh.root / ".lock").read_text())["pid"] != os.getpid()  # the dead writer's lock is left
     left = {  # what each kill leaves behind, proving it struck where intended
         "fetch-mid-archive-write": lambda: list((wh.root / "raw" / "objects").glob("*/.*.tmp")),
-        "fetch-mid-log-insert": lambda: (wh.root / "raw" / "fetch-log.sqlite-wal").exists() and not any(  # left open
-            b"Inadequate" in RawArchive(wh.root / "raw").get(e["sha256"]) for e in fetch_log(catalogue, EFFIC)
-            if e["sha256"]),  # the corrected body is stored, and no fetch of it logged
+        "fetch-mid-log-insert": lambda: (
+            (wh.root / "raw" / "fetch-log.sqlite-wal").exists()
+            and not any(  # left open
+                b"Inadequate" in RawArchive(wh.root / "raw").get(e["sha256"])
+                for e in fetch_log(catalogue, EFFIC)
+                if e["sha256"]
+            )
+        ),  # the corrected body is stored, and no fetch of it logged
         "publish-after-some-tables": lambda: len(list(wh.snapshots_dir.glob(".staging-*/*.parquet"))) == 4,
-        "publish-before-current": lambda: len([p for p in wh.snapshots_dir.iterdir()  # a whole orphan snapshot
-                                               if p.name != before["snapshot_id"] and not p.name.startswith(".")]) == 1,
+        "publish-before-current": lambda: (
+            len(
+                [
+                    p
+                    for p in wh.snapshots_dir.iterdir()  # a whole orphan snapshot
+                    if p.name != before["snapshot_id"] and not p.name.startswith(".")
+                ]
+            )
+            == 1
+        ),
     }
     assert left.get(point, lambda: True)(), point
     published = point == "publish-after-current"
@@ -326,8 +388,9 @@ def test_sigkill_at_an_explicit_point_loses_nothing(healthy, site, tmp_path, poi
     # The next run takes the lock over, completes, and records the correction exactly once.
     summary = run(catalogue, mode="run")
     assert [(c["change_type"], c["area_id"]) for c in summary.changes] == (
-        [] if published else [("correction", "efficiency.understanding-demand")])
-    assert [c["change_type"] for c in wh.read_table("changes")[len(changes):]] == ["correction"]
+        [] if published else [("correction", "efficiency.understanding-demand")]
+    )
+    assert [c["change_type"] for c in wh.read_table("changes")[len(changes) :]] == ["correction"]
     assert judged(wh) == CORRECTED and row_counts(wh) == counts and not issues_for(wh, EFFIC)
     assert not (wh.root / ".lock").exists() and not list(wh.snapshots_dir.glob(".staging-*"))
     if not published:
@@ -353,8 +416,23 @@ def test_disk_full_while_writing_a_snapshot(healthy, site, tmp_path, monkeypatch
 
     monkeypatch.setattr(pq, "write_table", full)
     monkeypatch.setenv("PEELPIPE_CONFIG_DIR", str(tmp_path / "config"))
-    code = main(["backfill", "--no-prefect", "--quiet", "--cycles", "2017", "--forces", "testshire",
-                 "--warehouse", str(wh.root), "--base-url", site.url, "--delay", "0"])
+    code = main(
+        [
+            "backfill",
+            "--no-prefect",
+            "--quiet",
+            "--cycles",
+            "2017",
+            "--forces",
+            "testshire",
+            "--warehouse",
+            str(wh.root),
+            "--base-url",
+            site.url,
+            "--delay",
+            "0",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
     assert "No space left on device" in err and "judgements.parquet" in err  # which file, and why

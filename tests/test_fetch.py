@@ -13,8 +13,8 @@ import sys
 import time
 
 import pytest
-
 from httpsim import Reply, ScriptedServer
+
 from peelpipe.config import Settings
 from peelpipe.errors import SiteRefusedError, WarehouseError
 from peelpipe.fetch import Fetcher, RawArchive
@@ -29,6 +29,7 @@ LAST_MODIFIED = "Tue, 01 Mar 2022 10:00:00 GMT"
 
 class FakeSleep(list):
     """Records the waits it is asked for instead of waiting."""
+
     __call__ = list.append
 
 
@@ -49,9 +50,20 @@ def archive(tmp_path):
 
 
 def make_settings(server: ScriptedServer, **changes) -> Settings:
-    base = dict(base_url=server.url, allowed_hosts=(), user_agent=UA, request_delay=0.0, timeout=2.0,
-                max_retries=2, retry_backoff=0.01, max_retry_after=5.0, max_response_bytes=10_000,
-                max_redirects=5, respect_robots=False, max_requests=0)
+    base = dict(
+        base_url=server.url,
+        allowed_hosts=(),
+        user_agent=UA,
+        request_delay=0.0,
+        timeout=2.0,
+        max_retries=2,
+        retry_backoff=0.01,
+        max_retry_after=5.0,
+        max_response_bytes=10_000,
+        max_redirects=5,
+        respect_robots=False,
+        max_requests=0,
+    )
     base.update(changes)
     return dataclasses.replace(Settings(), **base)
 
@@ -61,6 +73,7 @@ def make_fetcher(server, archive, sleep=None, **changes) -> Fetcher:
 
 
 # --- success, conditional requests --------------------------------------------------------------
+
 
 def test_200_is_stored_logged_and_sends_our_headers(server, archive):
     server.static("/peel/", PAGE, etag=ETAG, last_modified=LAST_MODIFIED)
@@ -98,8 +111,12 @@ def test_second_fetch_is_conditional_and_304_returns_archived_sha(server, archiv
     assert fetcher.stats.not_modified == 1
     assert "if-none-match" not in server.requests[2].headers and unconditional.outcome == FETCHED
     assert [e["outcome"] for e in archive.entries()] == [FETCHED, NOT_MODIFIED, FETCHED]
-    assert archive.validators()[url] == {"etag": ETAG, "last_modified": LAST_MODIFIED, "sha256": first.sha256,
-                                         "final_url": url}
+    assert archive.validators()[url] == {
+        "etag": ETAG,
+        "last_modified": LAST_MODIFIED,
+        "sha256": first.sha256,
+        "final_url": url,
+    }
 
 
 def test_changed_page_replaces_validators(server, archive):
@@ -135,6 +152,7 @@ def test_conditional_headers_go_only_where_they_came_from(server, archive):
 
 
 # --- retries ------------------------------------------------------------------------------------
+
 
 def test_429_honours_retry_after(server, archive):
     server.route("/p", Reply(429, headers={"Retry-After": "1"}), Reply(200, PAGE))
@@ -180,7 +198,10 @@ def test_404_410_and_other_4xx_are_not_retried(server, archive):
     with make_fetcher(server, archive) as fetcher:
         results = [fetcher.fetch(server.url + path) for path in ("/missing/", "/gone", "/bad")]
     assert [(r.outcome, r.status, r.requests) for r in results] == [
-        (NOT_FOUND, 404, 1), (NOT_FOUND, 410, 1), (FAILED, 400, 1)]
+        (NOT_FOUND, 404, 1),
+        (NOT_FOUND, 410, 1),
+        (FAILED, 400, 1),
+    ]
     assert len(server.requests) == 3
     assert [e["outcome"] for e in archive.entries()] == [NOT_FOUND, NOT_FOUND, FAILED]
 
@@ -218,6 +239,7 @@ def test_connection_refused_fails_after_retries(archive):
 
 
 # --- redirects ----------------------------------------------------------------------------------
+
 
 def test_relative_redirect_within_host_is_followed(server, archive):
     server.route("/old/page", Reply(301, headers={"Location": "../new/"}))
@@ -272,6 +294,7 @@ def test_redirect_loop_and_too_many_redirects_fail(server, archive):
 
 # --- size cap -----------------------------------------------------------------------------------
 
+
 def test_oversized_bodies_are_refused_and_not_stored(server, archive):
     big = b"x" * 2_000
     server.route("/declared", Reply(200, big))
@@ -286,6 +309,7 @@ def test_oversized_bodies_are_refused_and_not_stored(server, archive):
 
 
 # --- robots.txt ---------------------------------------------------------------------------------
+
 
 def test_robots_disallow_is_obeyed_and_read_once(server, archive):
     server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
@@ -320,6 +344,7 @@ def test_robots_crawl_delay_for_our_agent_is_honoured(server, archive):
 
 
 # --- politeness ---------------------------------------------------------------------------------
+
 
 def test_request_delay_between_starts_is_shared_by_all_fetchers(server, archive):
     server.static("/p", PAGE, etag=ETAG)
@@ -363,6 +388,7 @@ def test_host_outside_settings_is_refused(server, archive):
 
 # --- the archive on its own ---------------------------------------------------------------------
 
+
 def test_archive_put_get_round_trip_and_idempotence(archive):
     assert not archive.root.exists()  # created lazily
     sha = archive.put(PAGE)
@@ -389,8 +415,9 @@ def test_archive_detects_corrupt_objects(archive):
         archive.get(sha)
 
 
-@pytest.mark.parametrize("bad", ["../" * 10 + "etc/passwd", "A" * 64, "a" * 63, "a" * 65, "g" * 64,
-                                 "a" * 64 + "\n", "", None])
+@pytest.mark.parametrize(
+    "bad", ["../" * 10 + "etc/passwd", "A" * 64, "a" * 63, "a" * 65, "g" * 64, "a" * 64 + "\n", "", None]
+)
 def test_archive_rejects_bad_sha_strings(archive, bad):
     with pytest.raises(WarehouseError, match="invalid sha256"):
         archive.get(bad)
@@ -438,8 +465,12 @@ def test_archive_validators_use_latest_stored_body(archive):
     archive.log(_result("http://h/a", new, etag='"new"'))
     assert archive.validators()["http://h/a"]["etag"] == '"new"'
     (archive.objects / new[:2] / f"{new}.gz").unlink()  # the newer body went missing
-    assert archive.validators()["http://h/a"] == {"etag": '"old"', "last_modified": None, "sha256": old,
-                                                  "final_url": None}
+    assert archive.validators()["http://h/a"] == {
+        "etag": '"old"',
+        "last_modified": None,
+        "sha256": old,
+        "final_url": None,
+    }
     assert archive.latest_bodies() == {"http://h/a": old}
 
 
@@ -483,8 +514,9 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_a_process_killed_inside_a_log_transaction_loses_no_committed_fetch(archive):
-    killed = subprocess.run([sys.executable, "-c", KILLED_MID_TRANSACTION, str(archive.root)], capture_output=True,
-                            text=True, timeout=60)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_TRANSACTION, str(archive.root)], capture_output=True, text=True, timeout=60
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert [e["url"] for e in archive.entries()] == ["http://h/0", "http://h/1", "http://h/2"]
     assert {v["etag"] for v in archive.validators().values()} == {None}  # nothing of the unfinished one
@@ -498,15 +530,51 @@ def _jsonl_log(archive: RawArchive) -> list[dict]:
     """An earlier version's fetch log and its index checkpoint, with torn lines; its whole entries."""
     old, new = archive.put(b"<html>synthetic old</html>"), archive.put(b"<html>synthetic new</html>")
     entries = [
-        {"url": "http://h/a", "final_url": "http://h/a/", "outcome": FETCHED, "status": 200, "sha256": old,
-         "bytes": 26, "elapsed": 0.0123, "fetched_at": "2024-01-02T03:04:05.000006+00:00", "etag": '"old"',
-         "last_modified": None, "content_type": "text/html", "error": None, "requests": 1},
-        {"url": "http://h/gone", "final_url": None, "outcome": NOT_FOUND, "status": 404, "sha256": None, "bytes": 0,
-         "elapsed": 0.01, "fetched_at": "2024-01-02T03:04:06+00:00", "etag": None, "last_modified": None,
-         "content_type": None, "error": None, "requests": 1},
-        {"url": "http://h/a", "final_url": "http://h/a/", "outcome": NOT_MODIFIED, "status": 304, "sha256": new,
-         "bytes": 0, "elapsed": 0.02, "fetched_at": "2024-02-02T03:04:05+00:00", "etag": '"new"',
-         "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT", "content_type": None, "error": None, "requests": 1},
+        {
+            "url": "http://h/a",
+            "final_url": "http://h/a/",
+            "outcome": FETCHED,
+            "status": 200,
+            "sha256": old,
+            "bytes": 26,
+            "elapsed": 0.0123,
+            "fetched_at": "2024-01-02T03:04:05.000006+00:00",
+            "etag": '"old"',
+            "last_modified": None,
+            "content_type": "text/html",
+            "error": None,
+            "requests": 1,
+        },
+        {
+            "url": "http://h/gone",
+            "final_url": None,
+            "outcome": NOT_FOUND,
+            "status": 404,
+            "sha256": None,
+            "bytes": 0,
+            "elapsed": 0.01,
+            "fetched_at": "2024-01-02T03:04:06+00:00",
+            "etag": None,
+            "last_modified": None,
+            "content_type": None,
+            "error": None,
+            "requests": 1,
+        },
+        {
+            "url": "http://h/a",
+            "final_url": "http://h/a/",
+            "outcome": NOT_MODIFIED,
+            "status": 304,
+            "sha256": new,
+            "bytes": 0,
+            "elapsed": 0.02,
+            "fetched_at": "2024-02-02T03:04:05+00:00",
+            "etag": '"new"',
+            "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT",
+            "content_type": None,
+            "error": None,
+            "requests": 1,
+        },
     ]
     lines = [json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in entries]
     lines.insert(2, b'{"url": "http://h/b", "outcome": "fetch\n')  # torn mid-append, then a new line begun
@@ -521,8 +589,12 @@ def test_an_earlier_versions_jsonl_log_is_imported_once(archive):
     jsonl = (archive.root / "fetch-log.jsonl").read_bytes()
     upgraded = RawArchive(archive.root)
     assert list(upgraded.entries()) == entries  # every whole line, in order; the torn ones skipped
-    assert upgraded.validators_for("http://h/a") == {"etag": '"new"', "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT",
-                                                      "sha256": entries[2]["sha256"], "final_url": "http://h/a/"}
+    assert upgraded.validators_for("http://h/a") == {
+        "etag": '"new"',
+        "last_modified": "Tue, 01 Mar 2022 10:00:00 GMT",
+        "sha256": entries[2]["sha256"],
+        "final_url": "http://h/a/",
+    }
     assert not (archive.root / "fetch-log.jsonl").exists() and not (archive.root / "fetch-log.index.json").exists()
     assert (archive.root / "fetch-log.jsonl.imported").read_bytes() == jsonl  # the trace: kept, renamed
     upgraded.log(_result("http://h/d", None, outcome=FAILED))

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from httpsim import Reply, ScriptedServer
+from test_pipeline import SAMPLE_PAGES
+
 from peelpipe import pipeline
 from peelpipe.samplesite import serve_site
-from test_pipeline import SAMPLE_PAGES
 
 pytestmark = pytest.mark.prefect
 
@@ -41,15 +41,17 @@ def flush_logs() -> None:
     asyncio.run(APILogHandler.aflush())
 
 
-def test_backfill_then_refresh_flow_publish_snapshots_and_log_each_cycle(prefect_api, catalogue,
-                                                                         tmp_path: Path) -> None:
+def test_backfill_then_refresh_flow_publish_snapshots_and_log_each_cycle(
+    prefect_api, catalogue, tmp_path: Path
+) -> None:
     from prefect.client.orchestration import get_client
 
     from peelpipe.flows import RunSettings, backfill_flow, refresh_flow
 
     with serve_site() as site:
-        settings = RunSettings(base_url=site.url, warehouse=str(tmp_path / "wh"), request_delay=0.0,
-                               refresh_closed_days=1)  # the refresh re-checks every page, not a rolling slice
+        settings = RunSettings(
+            base_url=site.url, warehouse=str(tmp_path / "wh"), request_delay=0.0, refresh_closed_days=1
+        )  # the refresh re-checks every page, not a rolling slice
         state = backfill_flow(settings=settings, return_state=True)
         result = state.result()
         summary = result["summary"]
@@ -117,10 +119,12 @@ def test_a_bad_parameter_is_refused_when_the_run_is_submitted(prefect_api) -> No
 
     deployment_id = backfill_flow.to_deployment(name="parameter-check").apply()
     name = "peel-backfill/parameter-check"
-    for bad, field in (({"settings": {"request_delay": "fast"}}, "request_delay"),
-                       ({"settings": {"alert_urls": "json://x"}}, "alert_urls"),
-                       ({"cycles": "2017"}, "cycles"),
-                       ({"forces": ["Staffordshire Police"]}, "forces")):
+    for bad, field in (
+        ({"settings": {"request_delay": "fast"}}, "request_delay"),
+        ({"settings": {"alert_urls": "json://x"}}, "alert_urls"),
+        ({"cycles": "2017"}, "cycles"),
+        ({"forces": ["Staffordshire Police"]}, "forces"),
+    ):
         with pytest.raises(PrefectHTTPStatusError) as refused:
             run_deployment(name, parameters=bad, timeout=0)
         assert refused.value.response.status_code == 409

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 CODE_DIRS = (ROOT / "src" / "peelpipe", ROOT / "flows")
@@ -44,8 +43,11 @@ def private_uses(source: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.split(".")[0] == "peelpipe":
                 continue
-            if any(private(part) for part in node.module.split(".")) or node.module.startswith("prefect.server") \
-                    or node.module.split(".")[0] == "ctypes":
+            if (
+                any(private(part) for part in node.module.split("."))
+                or node.module.startswith("prefect.server")
+                or node.module.split(".")[0] == "ctypes"
+            ):
                 found.append(f"from {node.module} import ...")
             for alias in node.names:
                 external.add(alias.asname or alias.name)
@@ -72,25 +74,33 @@ def test_no_private_names_of_other_packages_and_no_ctypes() -> None:
     assert {path: uses for path, uses in problems.items() if uses} == {}
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("import ctypes", ["import ctypes"]),
-    ("from prefect.server.api.server import create_app", ["from prefect.server.api.server import ..."]),
-    ("from prefect._internal.concurrency import x", ["from prefect._internal.concurrency import ..."]),
-    ("from selectolax.lexbor import _node", ["from selectolax.lexbor import _node"]),
-    ("import atexit\natexit._run_exitfuncs()", ["atexit._run_exitfuncs"]),
-    ("import os\nos._exit(0)", ["os._exit"]),
-    ("from prefect import flow\nflow._private", ["flow._private"]),
-    ("from peelpipe.fetch import client\nclient._helper()", []),
-    ("class A:\n    def f(self):\n        return self._x", []),
-    ("x = obj.__dict__", []),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import ctypes", ["import ctypes"]),
+        ("from prefect.server.api.server import create_app", ["from prefect.server.api.server import ..."]),
+        ("from prefect._internal.concurrency import x", ["from prefect._internal.concurrency import ..."]),
+        ("from selectolax.lexbor import _node", ["from selectolax.lexbor import _node"]),
+        ("import atexit\natexit._run_exitfuncs()", ["atexit._run_exitfuncs"]),
+        ("import os\nos._exit(0)", ["os._exit"]),
+        ("from prefect import flow\nflow._private", ["flow._private"]),
+        ("from peelpipe.fetch import client\nclient._helper()", []),
+        ("class A:\n    def f(self):\n        return self._x", []),
+        ("x = obj.__dict__", []),
+    ],
+)
 def test_the_private_name_check_catches_what_it_should(source: str, expected: list[str]) -> None:
     assert private_uses(source) == expected
 
 
 def test_the_layer_contracts_hold() -> None:
-    done = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
 
 

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, page_ref
+
 from peelpipe.parse import parse_page
 
 CASES = sorted([*(FIXTURES / "independent").glob("*.html"), *(FIXTURES / "reports").glob("*.html")])
@@ -24,8 +24,11 @@ CASES = sorted([*(FIXTURES / "independent").glob("*.html"), *(FIXTURES / "report
 def test_independent_fixture(html_path: Path, catalogue) -> None:
     expected = json.loads(html_path.with_suffix(".expected.json").read_text())
     page = expected["page"]
-    parsed = parse_page(html_path.read_bytes(), page_ref(page["force_id"], page["cycle_id"], page["kind"],
-                                                         page.get("pillar"), page["path"]), catalogue)
+    parsed = parse_page(
+        html_path.read_bytes(),
+        page_ref(page["force_id"], page["cycle_id"], page["kind"], page.get("pillar"), page["path"]),
+        catalogue,
+    )
     reasons = [i.reason for i in parsed.issues]
     assert parsed.readable == expected.get("readable", True), reasons
     if "last_updated" in expected:

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
-
 from browser import Browser
+from selectolax.lexbor import LexborHTMLParser
+from sites import local_catalogue
+
 from peelpipe import pipeline
 from peelpipe.samplesite import serve_site
-from sites import local_catalogue
 
 CYCLES = ["2016", "2017", "2021-22", "2023-25"]
 WELSH_FORCES = {"dyfed-powys", "gwent", "north-wales", "south-wales"}
@@ -48,7 +48,11 @@ def test_report_page_is_written_at_publish_and_matches_the_snapshot(published) -
     assert cells[("staffordshire", "2016", "effectiveness")] == "requires improvement"
     assert cells[("staffordshire", "2017", "effectiveness")] == "good"
     # Every top-level judgement of the snapshot is in the matrix, in words, and nothing else is graded.
-    top = {(j["force_id"], j["cycle_id"], j["area_id"]): j for j in tables["judgements"] if j["level"] in ("pillar", "area")}
+    top = {
+        (j["force_id"], j["cycle_id"], j["area_id"]): j
+        for j in tables["judgements"]
+        if j["level"] in ("pillar", "area")
+    }
     for key, row in top.items():
         expected = row["grade"].replace("_", " ") if row["grade"] else row["grade_status"].replace("_", " ")
         assert cells[key] == expected, key
@@ -63,8 +67,11 @@ def test_report_page_needs_no_network(published) -> None:
     assert not re.search(r"url\(|@import", html)
     # Links leave the page only for the source pages, on the inspectorate's site.
     external = [a for a in tree.css("a[href]") if not a.attributes["href"].startswith("#")]
-    assert external and all(a.attributes["href"].startswith("https://hmicfrs.justiceinspectorates.gov.uk/")
-                            and "noopener" in a.attributes["rel"] for a in external)
+    assert external and all(
+        a.attributes["href"].startswith("https://hmicfrs.justiceinspectorates.gov.uk/")
+        and "noopener" in a.attributes["rel"]
+        for a in external
+    )
 
 
 def test_report_page_lists_changes_coverage_and_issues_with_source_links(published) -> None:
@@ -84,11 +91,27 @@ def test_report_page_lists_changes_coverage_and_issues_with_source_links(publish
 def test_report_page_escapes_what_pages_print(tmp_path: Path) -> None:
     from peelpipe.warehouse.report_page import render_report_page
 
-    tables = {name: [] for name in ("forces", "cycles", "judgements", "assessments", "findings", "changes", "parse_issues")}
-    tables["forces"] = [{"force_id": "testshire", "name": "Testshire <script>alert(1)</script> (synthetic)",
-                         "region": "Test", "country": "England"}]
-    tables["parse_issues"] = [{"force_id": "testshire", "cycle_id": "2017", "severity": "error", "reason": "unknown_grade",
-                               "detail": '<img src=x onerror="alert(1)">', "source_url": "javascript:alert(1)"}]
+    tables = {
+        name: [] for name in ("forces", "cycles", "judgements", "assessments", "findings", "changes", "parse_issues")
+    }
+    tables["forces"] = [
+        {
+            "force_id": "testshire",
+            "name": "Testshire <script>alert(1)</script> (synthetic)",
+            "region": "Test",
+            "country": "England",
+        }
+    ]
+    tables["parse_issues"] = [
+        {
+            "force_id": "testshire",
+            "cycle_id": "2017",
+            "severity": "error",
+            "reason": "unknown_grade",
+            "detail": '<img src=x onerror="alert(1)">',
+            "source_url": "javascript:alert(1)",
+        }
+    ]
     html = render_report_page(tables, {"snapshot_id": "s1", "tables": {}})
     tree = LexborHTMLParser(html)
     assert len(tree.css("script")) == 1 and not tree.css("img")
@@ -100,10 +123,14 @@ def test_report_page_in_headless_chromium(published, tmp_path: Path) -> None:
     with Browser(tmp_path / "profile") as browser:
         browser.viewport(1400, 1000)
         browser.open(report.as_uri())
-        visible_rows = "[...document.querySelectorAll('.matrix tbody tr')].filter(r => !r.hidden).map(r => r.dataset.force)"
+        visible_rows = (
+            "[...document.querySelectorAll('.matrix tbody tr')].filter(r => !r.hidden).map(r => r.dataset.force)"
+        )
         assert len(browser.js(visible_rows)) == 43
-        cell = ("document.querySelector('.matrix tr[data-force=staffordshire] td[data-cycle=\"{}\"][data-area=effectiveness] span[aria-hidden]')"
-                ".innerText.trim()")
+        cell = (
+            "document.querySelector('.matrix tr[data-force=staffordshire] td[data-cycle=\"{}\"][data-area=effectiveness] span[aria-hidden]')"
+            ".innerText.trim()"
+        )
         assert browser.js(cell.format("2016")) == "RI"
         assert browser.js(cell.format("2017")) == "Good"
         browser.screenshot(tmp_path / "report-desktop.png")
@@ -123,11 +150,14 @@ def test_report_page_in_headless_chromium(published, tmp_path: Path) -> None:
 
         # The region filter alone: the four Welsh forces.
         browser.js("document.getElementById('filter-reset').click()")
-        browser.js("const r = document.getElementById('region-filter'); r.value = 'Wales';"
-                   "r.dispatchEvent(new Event('change'))")
+        browser.js(
+            "const r = document.getElementById('region-filter'); r.value = 'Wales';r.dispatchEvent(new Event('change'))"
+        )
         assert set(browser.js(visible_rows)) == WELSH_FORCES
-        hidden_changes = browser.js("[...document.querySelectorAll('#changes tr[data-force]')]"
-                                    ".filter(r => !r.hidden).map(r => r.dataset.region)")
+        hidden_changes = browser.js(
+            "[...document.querySelectorAll('#changes tr[data-force]')]"
+            ".filter(r => !r.hidden).map(r => r.dataset.region)"
+        )
         assert set(hidden_changes) <= {"Wales"}
 
         # A force's name in the matrix opens its history, from the keyboard too.

@@ -24,9 +24,22 @@ def differences(left: Path, right: Path) -> list[str]:
 
 
 def test_the_committed_sample_site_is_what_the_generator_writes(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "tools.samplesite.build", "--site-dir", str(tmp_path / "site"),
-                             "--updates-dir", str(tmp_path / "updates"), "--no-readme"],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)  # tools/ is run from the root
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools.samplesite.build",
+            "--site-dir",
+            str(tmp_path / "site"),
+            "--updates-dir",
+            str(tmp_path / "updates"),
+            "--no-readme",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )  # tools/ is run from the root
     assert result.returncode == 0, result.stderr
     assert differences(tmp_path / "site", SITE_ROOT) == [], "run python -m tools.samplesite.build"
     assert differences(tmp_path / "updates", UPDATES_ROOT.parent) == []

@@ -57,8 +57,9 @@ def test_every_column_type_of_the_warehouse_has_a_strategy_here() -> None:
 @given(st.data())
 def test_every_table_reads_back_through_parquet_as_written(data: st.DataObject) -> None:
     for name, schema in TABLES.items():
-        row = st.fixed_dictionaries({field.name: (st.none() | VALUES[field.type]) if field.nullable
-                                     else VALUES[field.type] for field in schema})
+        row = st.fixed_dictionaries(
+            {field.name: (st.none() | VALUES[field.type]) if field.nullable else VALUES[field.type] for field in schema}
+        )
         rows = data.draw(st.lists(row, max_size=6), label=name)
         back = rows_of(through_parquet(to_arrow(name, rows)))
         assert back == [{key: as_utc(value) for key, value in written.items()} for written in rows]
@@ -71,14 +72,22 @@ def test_edge_values_read_back_from_a_published_snapshot(tmp_path: Path) -> None
     gmt = datetime(2025, 12, 1, 9, 30, tzinfo=ZoneInfo("Europe/London"))
     before_1970 = datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     naive = datetime(2017, 3, 2, 9, 30)
-    page = {"source_url": "http://127.0.0.1/synthetic/", "force_id": "synthetic-0", "cycle_id": "2017",
-            "page_kind": "landing", "status": "parsed", "http_status": 200, "title": "é 😀 Requires\u200bimprovement",
-            "last_updated": date(1969, 7, 20)}
+    page = {
+        "source_url": "http://127.0.0.1/synthetic/",
+        "force_id": "synthetic-0",
+        "cycle_id": "2017",
+        "page_kind": "landing",
+        "status": "parsed",
+        "http_status": 200,
+        "title": "é 😀 Requires\u200bimprovement",
+        "last_updated": date(1969, 7, 20),
+    }
     tables = empty_tables()
-    tables["pages"] = [{**page, "fetched_at": bst, "changed_at": before_1970},
-                       {**page, "http_status": None, "title": "", "last_updated": None, "fetched_at": naive,
-                        "changed_at": gmt},
-                       {**page, "title": "a" * 10_000, "fetched_at": None, "changed_at": None}]
+    tables["pages"] = [
+        {**page, "fetched_at": bst, "changed_at": before_1970},
+        {**page, "http_status": None, "title": "", "last_updated": None, "fetched_at": naive, "changed_at": gmt},
+        {**page, "title": "a" * 10_000, "fetched_at": None, "changed_at": None},
+    ]
     wh = Warehouse(tmp_path)
     wh.publish(tables, "run-1")
     back = wh.read_table("pages")
@@ -96,26 +105,37 @@ def test_edge_values_read_back_from_a_published_snapshot(tmp_path: Path) -> None
 
 
 def test_a_datetime_in_a_date_column_counts_as_its_date() -> None:
-    row = {"force_id": "f", "cycle_id": "2017", "source_url": "u", "status": "complete", "pages_found": 1,
-           "pages_expected": 1, "graded": 1, "last_updated": datetime(2017, 3, 2, 23, 59)}
+    row = {
+        "force_id": "f",
+        "cycle_id": "2017",
+        "source_url": "u",
+        "status": "complete",
+        "pages_found": 1,
+        "pages_expected": 1,
+        "graded": 1,
+        "last_updated": datetime(2017, 3, 2, 23, 59),
+    }
     assert rows_of(to_arrow("assessments", [row]))[0]["last_updated"] == date(2017, 3, 2)
 
 
-@pytest.mark.parametrize(("table", "column", "value"), [
-    ("cycles", "scale_size", 128),                         # int8
-    ("runs", "bytes_downloaded", 2**63),                   # int64
-    ("runs", "requests", "5"),
-    ("runs", "requests", True),
-    ("runs", "requests", 1.5),                             # pyarrow alone would truncate it to 1
-    ("runs", "requests", 2.0),
-    ("cycles", "comparable_with_previous", 1),
-    ("forces", "name", 5),
-    ("forces", "name", b"bytes"),                          # pyarrow alone would take it
-    ("forces", "name", "\udc80"),                          # a lone surrogate is not UTF-8
-    ("assessments", "published_on", "2017-03-02"),
-    ("judgements", "first_seen_at", date(2017, 3, 2)),
-    ("judgements", "first_seen_at", "2017-03-02T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("cycles", "scale_size", 128),  # int8
+        ("runs", "bytes_downloaded", 2**63),  # int64
+        ("runs", "requests", "5"),
+        ("runs", "requests", True),
+        ("runs", "requests", 1.5),  # pyarrow alone would truncate it to 1
+        ("runs", "requests", 2.0),
+        ("cycles", "comparable_with_previous", 1),
+        ("forces", "name", 5),
+        ("forces", "name", b"bytes"),  # pyarrow alone would take it
+        ("forces", "name", "\udc80"),  # a lone surrogate is not UTF-8
+        ("assessments", "published_on", "2017-03-02"),
+        ("judgements", "first_seen_at", date(2017, 3, 2)),
+        ("judgements", "first_seen_at", "2017-03-02T00:00:00Z"),
+    ],
+)
 def test_a_value_that_does_not_fit_is_an_error_naming_table_and_column(table: str, column: str, value: object) -> None:
     row: dict[str, Any] = {field.name: None for field in TABLES[table]}
     row[column] = value

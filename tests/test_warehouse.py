@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,8 +25,10 @@ def empty_tables() -> dict[str, list]:
 
 def forces_only(n: int = 1) -> dict[str, list]:
     tables = empty_tables()
-    tables["forces"] = [{"force_id": f"synthetic-{i}", "name": f"Synthetic {i}", "country": "England",
-                         "region": None, "aliases": None} for i in range(n)]
+    tables["forces"] = [
+        {"force_id": f"synthetic-{i}", "name": f"Synthetic {i}", "country": "England", "region": None, "aliases": None}
+        for i in range(n)
+    ]
     return tables
 
 
@@ -63,23 +65,52 @@ def test_a_row_that_does_not_fit_the_schema_is_refused_and_nothing_changes(tmp_p
 
 
 def _judgement(i: int, seen: datetime) -> dict:
-    return {"force_id": f"synthetic-{i}", "cycle_id": "2017", "area_id": "effectiveness", "area_label": "Effectiveness",
-            "level": "pillar", "grade": "good", "grade_rank": 3, "grade_status": "graded", "grade_source": "label",
-            "source_url": f"http://127.0.0.1/synthetic/{i}/", "content_sha256": "0" * 64, "parser_version": "1",
-            "first_seen_at": seen, "last_seen_at": seen, "last_updated": date(2017, 3, 2) if i % 2 else None,
-            "mapped": True, "observations": i % 3, "conflict": False, "conflict_detail": None}
+    return {
+        "force_id": f"synthetic-{i}",
+        "cycle_id": "2017",
+        "area_id": "effectiveness",
+        "area_label": "Effectiveness",
+        "level": "pillar",
+        "grade": "good",
+        "grade_rank": 3,
+        "grade_status": "graded",
+        "grade_source": "label",
+        "source_url": f"http://127.0.0.1/synthetic/{i}/",
+        "content_sha256": "0" * 64,
+        "parser_version": "1",
+        "first_seen_at": seen,
+        "last_seen_at": seen,
+        "last_updated": date(2017, 3, 2) if i % 2 else None,
+        "mapped": True,
+        "observations": i % 3,
+        "conflict": False,
+        "conflict_detail": None,
+    }
 
 
 def test_rows_read_back_as_written_and_as_pyarrow_reads_them(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path)
-    utc_instant = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=timezone.utc)
+    utc_instant = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC)
     london_instant = datetime(2026, 3, 29, 3, 0, 0, 1, tzinfo=ZoneInfo("Europe/London"))  # BST, +01:00
     tables = empty_tables()
-    tables["judgements"] = [_judgement(0, utc_instant), _judgement(1, london_instant), _judgement(2, utc_instant),
-                            _judgement(3, datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc))]
-    tables["pages"] = [{"source_url": "http://127.0.0.1/synthetic/", "force_id": "synthetic-0", "cycle_id": "2017",
-                        "page_kind": "landing", "status": "not_found", "http_status": 404, "fetched_at": None,
-                        "changed_at": utc_instant}]
+    tables["judgements"] = [
+        _judgement(0, utc_instant),
+        _judgement(1, london_instant),
+        _judgement(2, utc_instant),
+        _judgement(3, datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)),
+    ]
+    tables["pages"] = [
+        {
+            "source_url": "http://127.0.0.1/synthetic/",
+            "force_id": "synthetic-0",
+            "cycle_id": "2017",
+            "page_kind": "landing",
+            "status": "not_found",
+            "http_status": 404,
+            "fetched_at": None,
+            "changed_at": utc_instant,
+        }
+    ]
     wh.publish(tables, "run-1")
     for name in ("judgements", "pages"):
         back = wh.read_table(name)
@@ -94,7 +125,7 @@ def test_rows_read_back_as_written_and_as_pyarrow_reads_them(tmp_path: Path) -> 
 
 def test_a_value_of_the_wrong_type_names_its_table_and_column(tmp_path: Path) -> None:
     tables = empty_tables()
-    tables["judgements"] = [{**_judgement(0, datetime.now(timezone.utc)), "observations": "three"}]
+    tables["judgements"] = [{**_judgement(0, datetime.now(UTC)), "observations": "three"}]
     with pytest.raises(WarehouseError, match=r"table judgements does not fit its schema: column observations"):
         Warehouse(tmp_path).publish(tables, "run-1")
     assert not (tmp_path / "CURRENT").exists()
@@ -114,7 +145,9 @@ def test_failure_mid_publish_leaves_the_previous_snapshot_current(tmp_path: Path
         return real(table, where, **kw)
 
     monkeypatch.setattr(pq, "write_table", failing)
-    with pytest.raises(WarehouseError, match=f"No space left on device .*snapshot {before['snapshot_id']} stays current"):
+    with pytest.raises(
+        WarehouseError, match=f"No space left on device .*snapshot {before['snapshot_id']} stays current"
+    ):
         wh.publish(forces_only(3), "run-2")
     assert wh.manifest() == before
     assert len(wh.read_table("forces")) == 1
@@ -130,17 +163,18 @@ def test_old_snapshots_are_pruned(tmp_path: Path) -> None:
 
 def test_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     wh = Warehouse(tmp_path)
-    with wh.lock("peelpipe backfill"):
-        with pytest.raises(LockedError, match="being written by pid"):
-            with Warehouse(tmp_path).lock("peelpipe run"):
-                pass
+    with wh.lock("peelpipe backfill"), pytest.raises(LockedError, match="being written by pid"):
+        with Warehouse(tmp_path).lock("peelpipe run"):
+            pass
     with wh.lock("again"):
         pass
 
 
 def test_a_lock_left_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
-    code = ("import os,sys; from peelpipe.warehouse import Warehouse\n"
-            f"cm = Warehouse({str(tmp_path)!r}).lock('killed'); cm.__enter__(); os._exit(0)")
+    code = (
+        "import os,sys; from peelpipe.warehouse import Warehouse\n"
+        f"cm = Warehouse({str(tmp_path)!r}).lock('killed'); cm.__enter__(); os._exit(0)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert (tmp_path / ".lock").exists()
     with Warehouse(tmp_path).lock("next run"):
@@ -149,6 +183,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block(tmp_path: Path) -> None:
 
 def test_data_dictionary_matches_the_schemas() -> None:
     from conftest import ROOT
+
     from peelpipe.datadoc import render
 
     committed = (ROOT / "docs" / "data-model.md").read_text()
@@ -163,6 +198,7 @@ def test_every_code_the_pipeline_writes_is_in_the_dictionary() -> None:
     import re
 
     from conftest import ROOT
+
     from peelpipe.vocabulary import CHANGE_TYPES, ISSUE_REASONS
 
     source = "\n".join(p.read_text() for p in (ROOT / "src" / "peelpipe").rglob("*.py"))
@@ -172,6 +208,10 @@ def test_every_code_the_pipeline_writes_is_in_the_dictionary() -> None:
     assert reasons and reasons <= set(ISSUE_REASONS), reasons - set(ISSUE_REASONS)
     detector = (ROOT / "src" / "peelpipe" / "transform" / "changes.py").read_text()
     kinds = set(re.findall(r'add\("([a-z_]+)"', detector)) | set(re.findall(r'"change_type": "([a-z_]+)"', detector))
-    kinds |= {k for pair in re.findall(r'kind(?:, comparable)? = "([a-z_]+)"(?: if .* else "([a-z_]+)")?', detector)
-              for k in pair if k}
+    kinds |= {
+        k
+        for pair in re.findall(r'kind(?:, comparable)? = "([a-z_]+)"(?: if .* else "([a-z_]+)")?', detector)
+        for k in pair
+        if k
+    }
     assert kinds and kinds <= set(CHANGE_TYPES), kinds - set(CHANGE_TYPES)

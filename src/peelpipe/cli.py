@@ -30,8 +30,8 @@ EXAMPLES = {
     "demo": "examples:\n  peelpipe demo\n  peelpipe demo --warehouse /tmp/peel-demo",
     "export": "examples:\n  peelpipe export --format xlsx\n  peelpipe export --format csv --out /tmp/peel-csv",
     "sql": "examples:\n  peelpipe sql \"SELECT * FROM current_grades WHERE force_id = 'kent'\"\n"
-           "  peelpipe sql --format csv \"SELECT * FROM grade_history\" > history.csv\n"
-           "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
+    '  peelpipe sql --format csv "SELECT * FROM grade_history" > history.csv\n'
+    "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
 }
 
 
@@ -62,8 +62,16 @@ def execute(args: argparse.Namespace, mode: str) -> tuple[Any, Any]:
         cycles, forces, alerts = list(catalogue.cycles), list(catalogue.forces), True
     else:
         cycles, forces, alerts = catalogue.cycle_ids(args.cycles), catalogue.force_ids(args.forces), args.alerts
-    summary = run(catalogue, mode, cycles, forces, alerts=alerts, use_prefect=not getattr(args, "no_prefect", False),
-                  quiet=args.quiet or args.json, overrides=_settings_overrides(args))
+    summary = run(
+        catalogue,
+        mode,
+        cycles,
+        forces,
+        alerts=alerts,
+        use_prefect=not getattr(args, "no_prefect", False),
+        quiet=args.quiet or args.json,
+        overrides=_settings_overrides(args),
+    )
     return catalogue, summary
 
 
@@ -77,8 +85,11 @@ def _print_summary(catalogue: Any, summary: Any, args: argparse.Namespace) -> No
         print(json.dumps(summary_json(summary)))
     elif not args.quiet:
         warehouse = open_warehouse(catalogue)
-        print(run_summary_text(summary, catalogue, warehouse.read_table("judgements"),
-                               warehouse.read_table("assessments")))
+        print(
+            run_summary_text(
+                summary, catalogue, warehouse.read_table("judgements"), warehouse.read_table("assessments")
+            )
+        )
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -107,10 +118,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if "warehouse" in overrides:  # the deployment's parameter outlives this shell's working directory
         overrides["warehouse"] = str(Path(overrides["warehouse"]).resolve())
     if args.json:
-        print(json.dumps({"deployment": schedule.DEPLOYMENT, "cron": args.cron, "timezone": args.timezone,
-                          "stale_after_hours": args.stale_after, "settings": overrides}), flush=True)
-    schedule.serve(args.cron, args.timezone, overrides, run_timeout=catalogue.settings.run_timeout,
-                   stale_after_hours=args.stale_after, announce=not (args.quiet or args.json))
+        print(
+            json.dumps(
+                {
+                    "deployment": schedule.DEPLOYMENT,
+                    "cron": args.cron,
+                    "timezone": args.timezone,
+                    "stale_after_hours": args.stale_after,
+                    "settings": overrides,
+                }
+            ),
+            flush=True,
+        )
+    schedule.serve(
+        args.cron,
+        args.timezone,
+        overrides,
+        run_timeout=catalogue.settings.run_timeout,
+        stale_after_hours=args.stale_after,
+        announce=not (args.quiet or args.json),
+    )
     return 0
 
 
@@ -165,14 +192,27 @@ def cmd_status(args: argparse.Namespace) -> int:
         next_run = next_scheduled_run()
     if args.json:
         runs = sorted(tables.get("runs", []), key=lambda r: r["started_at"])
-        print(json.dumps({"snapshot": manifest, "coverage": coverage(catalogue, tables.get("assessments", [])),
-                          "last_run": runs[-1] if runs else None, "next_scheduled_run": next_run,
-                          "parse_issues": len(tables.get("parse_issues", []))}, default=_json_default, indent=1))
+        print(
+            json.dumps(
+                {
+                    "snapshot": manifest,
+                    "coverage": coverage(catalogue, tables.get("assessments", [])),
+                    "last_run": runs[-1] if runs else None,
+                    "next_scheduled_run": next_run,
+                    "parse_issues": len(tables.get("parse_issues", [])),
+                },
+                default=_json_default,
+                indent=1,
+            )
+        )
     else:
         print(status_text(catalogue, manifest, tables))
         if os.environ.get("PREFECT_API_URL"):
-            print(f"\nnext scheduled run: {next_run:%Y-%m-%d %H:%M %Z}" if next_run else
-                  "\nnext scheduled run: none (no server answering, no 'peel-refresh' deployment, or it is paused)")
+            print(
+                f"\nnext scheduled run: {next_run:%Y-%m-%d %H:%M %Z}"
+                if next_run
+                else "\nnext scheduled run: none (no server answering, no 'peel-refresh' deployment, or it is paused)"
+            )
     return 0
 
 
@@ -239,39 +279,63 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    parser = argparse.ArgumentParser(prog="peelpipe", description="Track HMICFRS PEEL grades for the 43 police forces "
-                                     "of England and Wales: fetch, parse, detect changes, publish a Parquet warehouse.",
-                                     epilog="Settings: config/settings.toml < config/local.toml < PEELPIPE_* "
-                                            "environment variables < these flags.")
+    parser = argparse.ArgumentParser(
+        prog="peelpipe",
+        description="Track HMICFRS PEEL grades for the 43 police forces "
+        "of England and Wales: fetch, parse, detect changes, publish a Parquet warehouse.",
+        epilog="Settings: config/settings.toml < config/local.toml < PEELPIPE_* environment variables < these flags.",
+    )
     parser.add_argument("--version", action="version", version=f"peelpipe {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text, epilog=EXAMPLES[name],
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.add_argument("--warehouse", metavar="DIR", help="warehouse directory (default: from config, 'warehouse')")
         p.add_argument("--base-url", metavar="URL", help="site to read (default: the live HMICFRS site)")
         p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors (no progress)")
-        p.add_argument("--json", action="store_true", help="print the result as JSON on stdout, for scripts (no progress)")
+        p.add_argument(
+            "--json", action="store_true", help="print the result as JSON on stdout, for scripts (no progress)"
+        )
         p.set_defaults(func=func)
         return p
 
-    for name, text, func in (("backfill", "Fetch, parse and publish a scope of cycles and forces.", cmd_backfill),
-                             ("run", "One scheduled run now: refresh, detect changes, publish, deliver alerts.", cmd_run)):
+    for name, text, func in (
+        ("backfill", "Fetch, parse and publish a scope of cycles and forces.", cmd_backfill),
+        ("run", "One scheduled run now: refresh, detect changes, publish, deliver alerts.", cmd_run),
+    ):
         p = command(name, text, func)
         if name == "backfill":
             p.add_argument("--cycles", default="all", help="'all' or cycle ids, comma-separated (e.g. 2016,2017)")
             p.add_argument("--forces", default="all", help="'all' or force ids, comma-separated (e.g. staffordshire)")
-            p.add_argument("--alerts", action="store_true", help="deliver alerts for the changes found (off for backfills)")
+            p.add_argument(
+                "--alerts", action="store_true", help="deliver alerts for the changes found (off for backfills)"
+            )
         p.add_argument("--delay", type=float, help="seconds between requests (default: from config, 2.0)")
         p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
 
-    p = command("serve", "Serve the refresh flow on a cron schedule as the Prefect deployment "
-                "peel-refresh/peel-refresh (needs a Prefect server and PREFECT_API_URL).", cmd_serve)
+    p = command(
+        "serve",
+        "Serve the refresh flow on a cron schedule as the Prefect deployment "
+        "peel-refresh/peel-refresh (needs a Prefect server and PREFECT_API_URL).",
+        cmd_serve,
+    )
     p.add_argument("--cron", default="0 6 * * *", help="cron schedule (default: '0 6 * * *', daily at 06:00)")
-    p.add_argument("--timezone", default="Europe/London", help="IANA time zone of the schedule (default: Europe/London)")
-    p.add_argument("--stale-after", type=float, default=26.0, metavar="HOURS",
-                   help="health alert when no refresh has completed in HOURS (default 26; 0: off)")
+    p.add_argument(
+        "--timezone", default="Europe/London", help="IANA time zone of the schedule (default: Europe/London)"
+    )
+    p.add_argument(
+        "--stale-after",
+        type=float,
+        default=26.0,
+        metavar="HOURS",
+        help="health alert when no refresh has completed in HOURS (default 26; 0: off)",
+    )
     p = command("changes", "List the changes detected.", cmd_changes)
     p.add_argument("--since", metavar="DATE", help="only changes detected on or after DATE (YYYY-MM-DD)")
     p.add_argument("--force", metavar="ID", help="only this force")
@@ -311,8 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a disk full, a folder without permission: say which file and why
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"peelpipe: error: {exc.strerror or exc}{where}; check the path, free space and permissions",
-              file=sys.stderr)
+        print(
+            f"peelpipe: error: {exc.strerror or exc}{where}; check the path, free space and permissions",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("peelpipe: interrupted; the previous snapshot is still current", file=sys.stderr)

@@ -29,7 +29,6 @@ CANONICAL_BASE = "https://hmicfrs.justiceinspectorates.gov.uk"  # source_url of 
 PAGE_KINDS = ("landing", "pillar", "report")
 
 
-
 @dataclass(frozen=True)
 class Force:
     """One of the 43 territorial forces."""
@@ -100,8 +99,6 @@ def normalise_label(text: str) -> str:
     text = normalise_phrase(text)
     text = re.sub(r"\s*[-(]\s*ungraded\)?\s*$", "", text)
     return text.rstrip(" ?.:")
-
-
 
 
 class AreaMatcher:
@@ -186,8 +183,9 @@ class Catalogue:
         """Areas assessed in a cycle, optionally only those on one pillar's page."""
         key = (cycle_id, pillar)
         if key not in self._areas_for:
-            self._areas_for[key] = [a for a in self.areas.values()
-                                    if a.applies_to(cycle_id) and (pillar is None or a.pillar == pillar)]
+            self._areas_for[key] = [
+                a for a in self.areas.values() if a.applies_to(cycle_id) and (pillar is None or a.pillar == pillar)
+            ]
         return self._areas_for[key]
 
     def area_matcher(self, cycle_id: str, pillar: str | None = None) -> AreaMatcher:
@@ -219,9 +217,16 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
     forces: dict[str, Force] = {}
     for row in read_toml(config_dir / "forces.toml").get("force", []):
         try:
-            force = Force(id=row["id"], name=row["name"], country=row["country"], region=row.get("region", ""),
-                          name_form=row.get("name_form", "force"), aliases=as_tuple(row.get("aliases")),
-                          welsh_slugs=as_tuple(row.get("welsh_slugs")), report_slug=row.get("report_slug", ""))
+            force = Force(
+                id=row["id"],
+                name=row["name"],
+                country=row["country"],
+                region=row.get("region", ""),
+                name_form=row.get("name_form", "force"),
+                aliases=as_tuple(row.get("aliases")),
+                welsh_slugs=as_tuple(row.get("welsh_slugs")),
+                report_slug=row.get("report_slug", ""),
+            )
         except KeyError as exc:
             raise ConfigError(f"forces.toml: a force lacks {exc}") from None
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", force.id):
@@ -245,17 +250,28 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
         pages = []
         for page in row.get("pages", []):
             path = str(page.get("path", ""))
-            problem = site_path_problem(path) or (None if set(re.findall(r"{([^}]*)}", path)) <= {"slug", "segment"}
-                                                   else "may use only the placeholders {slug} and {segment}")
+            problem = site_path_problem(path) or (
+                None
+                if set(re.findall(r"{([^}]*)}", path)) <= {"slug", "segment"}
+                else "may use only the placeholders {slug} and {segment}"
+            )
             if page.get("kind") not in PAGE_KINDS or problem:
-                raise ConfigError(f"cycles.toml: cycle {cid}: bad page {page!r}"
-                                  + (f": its path {problem}" if problem else ""))
+                raise ConfigError(
+                    f"cycles.toml: cycle {cid}: bad page {page!r}" + (f": its path {problem}" if problem else "")
+                )
             pages.append(PageTemplate(kind=page["kind"], path=page["path"], pillar=page.get("pillar")))
-        cycles[cid] = Cycle(id=cid, label=row["label"], family=row["family"], scale=scales[row["scale"]],
-                            segment=row["segment"], previous=row.get("previous") or None,
-                            comparable_with_previous=bool(row.get("comparable_with_previous", False)),
-                            status=row.get("status", "closed"), published_from=row.get("published_from", ""),
-                            pages=tuple(pages))
+        cycles[cid] = Cycle(
+            id=cid,
+            label=row["label"],
+            family=row["family"],
+            scale=scales[row["scale"]],
+            segment=row["segment"],
+            previous=row.get("previous") or None,
+            comparable_with_previous=bool(row.get("comparable_with_previous", False)),
+            status=row.get("status", "closed"),
+            published_from=row.get("published_from", ""),
+            pages=tuple(pages),
+        )
     for cycle in cycles.values():
         if cycle.previous and cycle.previous not in cycles:
             raise ConfigError(f"cycles.toml: cycle {cycle.id}: previous cycle {cycle.previous!r} is not defined")
@@ -265,11 +281,15 @@ def load_catalogue(config_dir: Path | None = None, settings: Settings | None = N
         aid = row["id"]
         if aid in areas:
             raise ConfigError(f"areas.toml: area {aid} defined twice")
-        areas[aid] = Area(id=aid, level=row["level"], pillar=row.get("pillar"),
-                          graded_in=frozenset(row.get("graded_in", [])),
-                          ungraded_in=frozenset(row.get("ungraded_in", [])),
-                          labels=frozenset(normalise_label(x) for x in row.get("labels", [])),
-                          keywords=tuple(tuple(normalise_phrase(w) for w in group) for group in row.get("keywords", [])))
+        areas[aid] = Area(
+            id=aid,
+            level=row["level"],
+            pillar=row.get("pillar"),
+            graded_in=frozenset(row.get("graded_in", [])),
+            ungraded_in=frozenset(row.get("ungraded_in", [])),
+            labels=frozenset(normalise_label(x) for x in row.get("labels", [])),
+            keywords=tuple(tuple(normalise_phrase(w) for w in group) for group in row.get("keywords", [])),
+        )
         for cid in areas[aid].graded_in | areas[aid].ungraded_in:
             if cid not in cycles:
                 raise ConfigError(f"areas.toml: area {aid} names unknown cycle {cid!r}")

@@ -41,36 +41,61 @@ def tables_section() -> list[str]:
     """A table per warehouse table: column, type, null, meaning, allowed values, example."""
     lines = ["## Tables", ""]
     for name, schema in TABLES.items():
-        lines += [f"### {name}", "", f"Key: {', '.join(KEYS[name])}", "",
-                  "| column | type | null | meaning | allowed values | example |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"### {name}",
+            "",
+            f"Key: {', '.join(KEYS[name])}",
+            "",
+            "| column | type | null | meaning | allowed values | example |",
+            "|---|---|---|---|---|---|",
+        ]
         for field in schema:
             doc = (field.metadata or {}).get(b"description", b"").decode()
             allowed = ", ".join(f"`{v}`" for v in field_allowed(name, field.name))
             example = field_example(name, field.name)
-            lines.append(f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {_cell(doc)} | "
-                         f"{allowed} | {_cell(example)} |")
+            lines.append(
+                f"| `{field.name}` | {field.type} | {'yes' if field.nullable else 'no'} | {_cell(doc)} | "
+                f"{allowed} | {_cell(example)} |"
+            )
         lines.append("")
     return lines
 
 
 def views_section() -> list[str]:
     """The derived views of warehouse/peel.duckdb."""
-    lines = ["## Views in peel.duckdb", "",
-             "Each publish writes `warehouse/peel.duckdb`: one view per table above (same name), and these:", ""]
+    lines = [
+        "## Views in peel.duckdb",
+        "",
+        "Each publish writes `warehouse/peel.duckdb`: one view per table above (same name), and these:",
+        "",
+    ]
     for name, sql in VIEWS.items():
-        lines += [f"### {name}", "", "```sql", "\n".join(line[8:] if line.startswith(" " * 8) else line.strip()
-                                                          for line in sql.strip("\n").splitlines()), "```", ""]
+        lines += [
+            f"### {name}",
+            "",
+            "```sql",
+            "\n".join(line[8:] if line.startswith(" " * 8) else line.strip() for line in sql.strip("\n").splitlines()),
+            "```",
+            "",
+        ]
     return lines
 
 
 def ids_section(catalogue: Catalogue) -> list[str]:
     """Force, cycle and area ids, from the configuration."""
-    lines = ["## Ids", "",
-             "`force_id` is the slug of the force's 2014-2018/19 PEEL URLs; other slugs the site used are "
-             "aliases. `cycle_id` names a PEEL cycle. `area_id` is a pillar (`effectiveness`), a pillar's "
-             "question (`effectiveness.preventing-crime`) or, from 2021/22 on, an area (`investigating-crime`). "
-             "A printed label that maps to no known area keeps a derived id and `mapped = false`.", "",
-             "### Forces", "", "| force_id | name | region | other slugs |", "|---|---|---|---|"]
+    lines = [
+        "## Ids",
+        "",
+        "`force_id` is the slug of the force's 2014-2018/19 PEEL URLs; other slugs the site used are "
+        "aliases. `cycle_id` names a PEEL cycle. `area_id` is a pillar (`effectiveness`), a pillar's "
+        "question (`effectiveness.preventing-crime`) or, from 2021/22 on, an area (`investigating-crime`). "
+        "A printed label that maps to no known area keeps a derived id and `mapped = false`.",
+        "",
+        "### Forces",
+        "",
+        "| force_id | name | region | other slugs |",
+        "|---|---|---|---|",
+    ]
     for force in catalogue.forces.values():
         other = ", ".join(f"`{s}`" for s in dict.fromkeys((*force.aliases, *force.welsh_slugs, force.report_slug)) if s)
         lines.append(f"| `{force.id}` | {force.name} | {force.region} | {other} |")
@@ -79,8 +104,10 @@ def ids_section(catalogue: Catalogue) -> list[str]:
         lines.append(f"| `{cycle.id}` | {cycle.label} | {cycle.family} | {', '.join(cycle.scale)} | {cycle.status} |")
     lines += ["", "### Areas", "", "| area_id | level | graded in | assessed, ungraded in |", "|---|---|---|---|"]
     for area in catalogue.areas.values():
-        lines.append(f"| `{area.id}` | {area.level} | {', '.join(sorted(area.graded_in))} | "
-                     f"{', '.join(sorted(area.ungraded_in))} |")
+        lines.append(
+            f"| `{area.id}` | {area.level} | {', '.join(sorted(area.graded_in))} | "
+            f"{', '.join(sorted(area.ungraded_in))} |"
+        )
     return [*lines, ""]
 
 
@@ -88,11 +115,20 @@ def changes_section(catalogue: Catalogue) -> list[str]:
     """Change types and the comparability rules between cycles."""
     lines = ["## Change types", "", "| change_type | meaning |", "|---|---|"]
     lines += [f"| `{kind}` | {meaning} |" for kind, meaning in CHANGE_TYPES.items()]
-    lines += ["", "A change's id is a hash of what changed, so the same change detected twice has the same id "
-              "and re-running a backfill adds no rows.", "", "## Comparability", "",
-              "A grade is compared with the same area's grade in the cycle before. Across a framework change "
-              "HMICFRS says the grades cannot be compared: the change is `not_comparable`, never an upgrade or "
-              "downgrade.", "", "| cycle | compared with | comparable |", "|---|---|---|"]
+    lines += [
+        "",
+        "A change's id is a hash of what changed, so the same change detected twice has the same id "
+        "and re-running a backfill adds no rows.",
+        "",
+        "## Comparability",
+        "",
+        "A grade is compared with the same area's grade in the cycle before. Across a framework change "
+        "HMICFRS says the grades cannot be compared: the change is `not_comparable`, never an upgrade or "
+        "downgrade.",
+        "",
+        "| cycle | compared with | comparable |",
+        "|---|---|---|",
+    ]
     for cycle in catalogue.cycles.values():
         if cycle.previous:
             previous = catalogue.cycles[cycle.previous].label
@@ -112,8 +148,14 @@ def vocabulary_section() -> list[str]:
 def render(config_dir: Path | None = None) -> str:
     """The whole document."""
     catalogue = load_catalogue(config_dir or Path(__file__).resolve().parents[2] / "config")
-    lines = [INTRO.format(version=SCHEMA_VERSION), *tables_section(), *views_section(), *ids_section(catalogue),
-             *changes_section(catalogue), *vocabulary_section()]
+    lines = [
+        INTRO.format(version=SCHEMA_VERSION),
+        *tables_section(),
+        *views_section(),
+        *ids_section(catalogue),
+        *changes_section(catalogue),
+        *vocabulary_section(),
+    ]
     return "\n".join(lines)
 
 

@@ -28,17 +28,27 @@ def run_demo(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     quiet = args.quiet or args.json
-    say = (lambda *a, **k: None) if quiet else print  # noqa: E731
+    say = (lambda *a, **k: None) if quiet else print
     with serve_site() as site:
         say(f"Sample site (real published grades, peelpipe's own wording) serving on {site.url}", flush=True)
-        overrides = {"base_url": site.url, "request_delay": args.delay,
-                     **({"warehouse": args.warehouse} if args.warehouse else {})}
+        overrides = {
+            "base_url": site.url,
+            "request_delay": args.delay,
+            **({"warehouse": args.warehouse} if args.warehouse else {}),
+        }
 
         def run(mode: str) -> tuple[Catalogue, RunSummary]:
             catalogue = load(overrides)
             everything = (list(catalogue.cycles), list(catalogue.forces))
-            return catalogue, execute(catalogue, mode, *everything, alerts=mode == "run",
-                                      use_prefect=not args.no_prefect, quiet=quiet, overrides=overrides)
+            return catalogue, execute(
+                catalogue,
+                mode,
+                *everything,
+                alerts=mode == "run",
+                use_prefect=not args.no_prefect,
+                quiet=quiet,
+                overrides=overrides,
+            )
 
         how = "directly" if args.no_prefect else "through the Prefect backfill flow"
         say(f"1. Backfill of every cycle and force {how} …", flush=True)
@@ -47,22 +57,31 @@ def run_demo(args: argparse.Namespace) -> int:
         judgements = warehouse.read_table("judgements")
         assessments = warehouse.read_table("assessments")
         say(run_summary_text(summary, catalogue, judgements, assessments))
-        say("2. A scheduled run against the unchanged site (open cycles in full, closed ones in a rolling slice, "
-            "every request conditional) …", flush=True)
+        say(
+            "2. A scheduled run against the unchanged site (open cycles in full, closed ones in a rolling slice, "
+            "every request conditional) …",
+            flush=True,
+        )
         catalogue, second = run("run")
         s = second.stats
-        say(f"   {s.get('requests', 0)} requests ({s.get('pages_not_found', 0)} for pages not on the site), "
+        say(
+            f"   {s.get('requests', 0)} requests ({s.get('pages_not_found', 0)} for pages not on the site), "
             f"{s.get('not_modified', 0)} answered 304, {s.get('pages_parsed', 0)} pages re-parsed, "
-            f"{len(second.changes)} new changes, {s.get('bytes_downloaded', 0) / 1024:.0f} KiB")
+            f"{len(second.changes)} new changes, {s.get('bytes_downloaded', 0) / 1024:.0f} KiB"
+        )
         port = site.port
     # The site then publishes a correction, as HMICFRS did on 8 August 2024 (same address, new page).
     with serve_site(overlays=[UPDATES_ROOT], port=port):
-        say("3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024); "
-            "a scheduled run …", flush=True)
+        say(
+            "3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024); a scheduled run …",
+            flush=True,
+        )
         catalogue, third = run("run")
         s = third.stats
-        say(f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
-            f"{s.get('pages_parsed', 0)} page(s) re-parsed")
+        say(
+            f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
+            f"{s.get('pages_parsed', 0)} page(s) re-parsed"
+        )
         for change in third.changes:
             say(f"   {change['change_type']}: {change['summary']}")
         digest = open_warehouse(catalogue).root / "digests" / "latest.md"
@@ -79,10 +98,17 @@ def run_demo(args: argparse.Namespace) -> int:
         say(f"  - {change['summary']}")
     root = warehouse.root.resolve()
     if args.json:
-        print(json.dumps({"warehouse": str(root), "report": str(root / "report.html"),
-                          "duckdb": str(root / "peel.duckdb"),
-                          "runs": [summary_json(r) for r in (summary, second, third)],
-                          "seconds": round(time.monotonic() - started, 1)}))
+        print(
+            json.dumps(
+                {
+                    "warehouse": str(root),
+                    "report": str(root / "report.html"),
+                    "duckdb": str(root / "peel.duckdb"),
+                    "runs": [summary_json(r) for r in (summary, second, third)],
+                    "seconds": round(time.monotonic() - started, 1),
+                }
+            )
+        )
         return 0
     python = sys.executable
     command = Path(sys.executable).with_name("peelpipe")
@@ -103,8 +129,10 @@ def staffordshire_table(judgements: list[dict[str, Any]], catalogue: Any) -> str
     """Staffordshire's pillar grades per cycle, as a small table."""
     rows = [j for j in judgements if j["force_id"] == "staffordshire" and j["level"] == "pillar"]
     cycles = [c for c in catalogue.cycles if any(j["cycle_id"] == c for j in rows)]
-    lines = ["Staffordshire Police, pillar grades from the warehouse:",
-             f"  {'pillar':<15}" + "".join(f"{catalogue.cycles[c].label:<24}" for c in cycles)]
+    lines = [
+        "Staffordshire Police, pillar grades from the warehouse:",
+        f"  {'pillar':<15}" + "".join(f"{catalogue.cycles[c].label:<24}" for c in cycles),
+    ]
     for pillar in ("effectiveness", "efficiency", "legitimacy"):
         cells = []
         for cycle in cycles:
@@ -112,5 +140,3 @@ def staffordshire_table(judgements: list[dict[str, Any]], catalogue: Any) -> str
             cells.append("-" if j is None else (grade_label(j["grade"]) if j["grade"] else j["grade_status"]))
         lines.append(f"  {pillar:<15}" + "".join(f"{c:<24}" for c in cells))
     return "\n".join(lines)
-
-

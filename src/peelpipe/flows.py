@@ -70,24 +70,40 @@ def transient_only(task: Any, task_run: Any, state: State) -> bool:
         return exc.transient
     except httpx.TransportError:
         return True
-    except Exception:  # noqa: BLE001 - anything else is a bug or a refusal: retrying repeats it
+    except Exception:
         return False
     return False
 
 
-@task(name="discover-pages", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS_S), retry_delay_seconds=RETRY_DELAYS_S,
-      retry_condition_fn=transient_only)
-def discover_task(catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str],
-                  budget: RequestBudget) -> tuple[list[PageRef], dict[str, int]]:
+@task(
+    name="discover-pages",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS_S),
+    retry_delay_seconds=RETRY_DELAYS_S,
+    retry_condition_fn=transient_only,
+)
+def discover_task(
+    catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str], budget: RequestBudget
+) -> tuple[list[PageRef], dict[str, int]]:
     """Reports listed on the index pages that the URL patterns did not predict."""
     return pipeline.discover_step(catalogue, planned, cycle_ids, force_ids, budget)
 
 
-@task(name="fetch-and-parse-cycle", task_run_name="fetch-and-parse-{refs[0].cycle_id}", cache_policy=NO_CACHE,
-      retries=len(RETRY_DELAYS_S), retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=transient_only)
-def fetch_cycle_task(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
-                     budget: RequestBudget, progress: pipeline.Progress | None = None,
-                     ) -> tuple[list[PageOutcome], dict[str, int]]:
+@task(
+    name="fetch-and-parse-cycle",
+    task_run_name="fetch-and-parse-{refs[0].cycle_id}",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS_S),
+    retry_delay_seconds=RETRY_DELAYS_S,
+    retry_condition_fn=transient_only,
+)
+def fetch_cycle_task(
+    catalogue: Catalogue,
+    refs: list[PageRef],
+    previous_pages: dict[str, dict[str, Any]],
+    budget: RequestBudget,
+    progress: pipeline.Progress | None = None,
+) -> tuple[list[PageOutcome], dict[str, int]]:
     """Fetch (conditionally) and parse one cycle's pages; log the cycle's line to the run's logs."""
     outcomes, stats = pipeline.fetch_cycle_step(catalogue, refs, previous_pages, budget, progress)
     get_run_logger().info(cycle_line(refs[0].cycle_id, pipeline.cycle_stats(outcomes, stats)))
@@ -113,23 +129,36 @@ def as_task(step: Callable[..., R]) -> Callable[..., R]:
     return call
 
 
-TASKS = pipeline.Steps(discover=as_task(discover_task), fetch_cycle=as_task(fetch_cycle_task),
-                       publish=as_task(publish_task))
+TASKS = pipeline.Steps(
+    discover=as_task(discover_task), fetch_cycle=as_task(fetch_cycle_task), publish=as_task(publish_task)
+)
 
 
-def _run(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str, alerts: bool,
-         progress: bool) -> dict[str, Any]:
-    summary = pipeline.run_pipeline(catalogue, cycle_ids, force_ids, mode=mode, announce=alerts, alerts=alerts,
-                                    progress=progress_printer(not progress), steps=TASKS)
+def _run(
+    catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str, alerts: bool, progress: bool
+) -> dict[str, Any]:
+    summary = pipeline.run_pipeline(
+        catalogue,
+        cycle_ids,
+        force_ids,
+        mode=mode,
+        announce=alerts,
+        alerts=alerts,
+        progress=progress_printer(not progress),
+        steps=TASKS,
+    )
     text = run_summary_text(summary, catalogue)
     get_run_logger().info("%s", text)
-    create_markdown_artifact(key="peel-run-summary", markdown=f"```\n{text}\n```",
-                             description=f"peelpipe {mode} summary")
-    create_markdown_artifact(key="peel-grade-changes", markdown=render_markdown(summary.changes),
-                             description=f"changes found by this {mode}")
+    create_markdown_artifact(
+        key="peel-run-summary", markdown=f"```\n{text}\n```", description=f"peelpipe {mode} summary"
+    )
+    create_markdown_artifact(
+        key="peel-grade-changes", markdown=render_markdown(summary.changes), description=f"changes found by this {mode}"
+    )
     assessments = pipeline.open_warehouse(catalogue).read_table("assessments")
-    rows = [{k: ", ".join(v) if k == "missing" else v for k, v in row.items()}
-            for row in coverage(catalogue, assessments)]
+    rows = [
+        {k: ", ".join(v) if k == "missing" else v for k, v in row.items()} for row in coverage(catalogue, assessments)
+    ]
     create_table_artifact(key="peel-coverage", table=rows, description="forces found per cycle, gaps named")
     return {"summary": summary, "text": text}
 
@@ -144,7 +173,7 @@ def _health_alert(flow: Any, flow_run: FlowRun, state: State) -> None:
     message = state.message or state.name or "failed"
     try:
         state.result()
-    except BaseException as exc:  # noqa: BLE001 - the failure being reported
+    except BaseException as exc:
         error: BaseException = exc
     else:
         error = RuntimeError(message)
@@ -155,8 +184,9 @@ def _cancelled(flow: Any, flow_run: FlowRun, state: State) -> None:
     """A cancelled run published nothing: say so in its logs, and on the health channels for a scheduled run."""
     logging.getLogger("peelpipe").warning("run %s cancelled: the previous snapshot is still current", flow_run.name)
     if flow.name == REFRESH_FLOW_NAME:
-        pipeline.alert_run_failed(load(_settings_of(flow_run)), "scheduled run",
-                                  RuntimeError(f"cancelled ({state.message or state.name})"))
+        pipeline.alert_run_failed(
+            load(_settings_of(flow_run)), "scheduled run", RuntimeError(f"cancelled ({state.message or state.name})")
+        )
 
 
 REFRESH_FLOW_NAME = "peel-refresh"
@@ -164,16 +194,33 @@ DEFAULT_TIMEOUT_S = Settings.run_timeout
 
 
 @flow(name="peel-backfill", log_prints=False, timeout_seconds=DEFAULT_TIMEOUT_S, on_cancellation=[_cancelled])
-def backfill_flow(cycles: list[CycleId] | None = None, forces: list[ForceId] | None = None, alerts: bool = False,
-                  settings: RunSettings | None = None, progress: bool = False) -> dict[str, Any]:
+def backfill_flow(
+    cycles: list[CycleId] | None = None,
+    forces: list[ForceId] | None = None,
+    alerts: bool = False,
+    settings: RunSettings | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
     """Fetch, parse and publish the given cycles and forces (empty: all). Records changes; alerts only when asked."""
     catalogue = load((settings or RunSettings()).overrides())
-    return _run(catalogue, catalogue.cycle_ids(",".join(cycles or ["all"])),
-                catalogue.force_ids(",".join(forces or ["all"])), "backfill", alerts, progress)
+    return _run(
+        catalogue,
+        catalogue.cycle_ids(",".join(cycles or ["all"])),
+        catalogue.force_ids(",".join(forces or ["all"])),
+        "backfill",
+        alerts,
+        progress,
+    )
 
 
-@flow(name=REFRESH_FLOW_NAME, log_prints=False, timeout_seconds=DEFAULT_TIMEOUT_S,
-      on_failure=[_health_alert], on_crashed=[_health_alert], on_cancellation=[_cancelled])
+@flow(
+    name=REFRESH_FLOW_NAME,
+    log_prints=False,
+    timeout_seconds=DEFAULT_TIMEOUT_S,
+    on_failure=[_health_alert],
+    on_crashed=[_health_alert],
+    on_cancellation=[_cancelled],
+)
 def refresh_flow(settings: RunSettings | None = None, progress: bool = False) -> dict[str, Any]:
     """The scheduled run: every cycle and force, conditional requests, changes announced and delivered."""
     catalogue = load((settings or RunSettings()).overrides())
@@ -199,6 +246,9 @@ def stale_refresh_flow(hours: Annotated[float, Field(gt=0)] = 26.0, settings: Ru
 
     catalogue = load((settings or RunSettings()).overrides())
     get_run_logger().warning("no peel-refresh run has completed in %g hours", hours)
-    return deliver_health(destinations(catalogue.settings), "peelpipe: no refresh completed",
-                          f"No scheduled peelpipe refresh has completed in {hours:g} hours: the schedule, its worker "
-                          "or the site may be down. The warehouse still holds the last snapshot.")
+    return deliver_health(
+        destinations(catalogue.settings),
+        "peelpipe: no refresh completed",
+        f"No scheduled peelpipe refresh has completed in {hours:g} hours: the schedule, its worker "
+        "or the site may be down. The warehouse still holds the last snapshot.",
+    )

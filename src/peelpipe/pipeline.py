@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,9 @@ def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterab
             for template in cycle.pages:
                 slug = catalogue.forces[force_id].slug_for(template.kind) if force_id in catalogue.forces else force_id
                 path = template.path.format(slug=slug, segment=cycle.segment)
-                refs.append(page_ref(force_id, cycle_id, template.kind, template.pillar, path,
-                                     catalogue.settings.base_url))
+                refs.append(
+                    page_ref(force_id, cycle_id, template.kind, template.pillar, path, catalogue.settings.base_url)
+                )
     return refs
 
 
@@ -48,19 +49,22 @@ def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[li
     skipped: list[str] = []
     for cycle_id in cycle_ids:
         cycle = catalogue.cycles[cycle_id]
-        probe = PageRef("probe", cycle_id, cycle.pages[0].kind, cycle.pages[0].pillar, "/", "/") if cycle.pages else None
+        probe = (
+            PageRef("probe", cycle_id, cycle.pages[0].kind, cycle.pages[0].pillar, "/", "/") if cycle.pages else None
+        )
         (ok if probe and parser_for(probe, catalogue) else skipped).append(cycle_id)
     return ok, skipped
 
 
-def select_refresh(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
-                   now: datetime) -> list[PageRef]:
+def select_refresh(
+    catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]], now: datetime
+) -> list[PageRef]:
     """What a scheduled run fetches: every page of open and upcoming cycles, and the closed cycles'
     pages in a rolling slice (oldest fetch first) so that each is checked every refresh_closed_days."""
     days = catalogue.settings.refresh_closed_days
     live = [r for r in refs if catalogue.cycles[r.cycle_id].status != "closed"]
     closed = [r for r in refs if catalogue.cycles[r.cycle_id].status == "closed"]
-    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    oldest = datetime.min.replace(tzinfo=UTC)
 
     def last_fetch(ref: PageRef) -> datetime:
         return (previous_pages.get(ref.url) or {}).get("fetched_at") or oldest
@@ -72,17 +76,29 @@ def select_refresh(catalogue: Catalogue, refs: list[PageRef], previous_pages: di
     return live + [r for r in refs if r.url in chosen]
 
 
-def pages_to_fetch(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], mode: str,
-                   previous_pages: dict[str, dict[str, Any]], now: datetime) -> tuple[list[PageRef], list[PageRef]]:
+def pages_to_fetch(
+    catalogue: Catalogue,
+    cycle_ids: list[str],
+    force_ids: list[str],
+    mode: str,
+    previous_pages: dict[str, dict[str, Any]],
+    now: datetime,
+) -> tuple[list[PageRef], list[PageRef]]:
     """The pages the URL patterns predict, and those this run fetches (a scheduled run: a rolling
     slice of the closed cycles)."""
     planned = plan_pages(catalogue, cycle_ids, force_ids)
     return planned, select_refresh(catalogue, planned, previous_pages, now) if mode == "run" else planned
 
 
-def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[PageRef], cycle_ids: list[str],
-                   force_ids: list[str], fetcher: Fetcher | None = None,
-                   budget: RequestBudget | None = None) -> tuple[list[PageRef], dict[str, int]]:
+def discover_pages(
+    catalogue: Catalogue,
+    warehouse: Warehouse,
+    planned: list[PageRef],
+    cycle_ids: list[str],
+    force_ids: list[str],
+    fetcher: Fetcher | None = None,
+    budget: RequestBudget | None = None,
+) -> tuple[list[PageRef], dict[str, int]]:
     """Pages of the run's scope listed on the configured index pages that the URL patterns did not
     predict (`planned` is the whole plan, not a run's slice of it)."""
     from peelpipe.parse.links import page_links
@@ -102,15 +118,23 @@ def discover_pages(catalogue: Catalogue, warehouse: Warehouse, planned: list[Pag
                 continue
             for link in page_links(archive.get(result.sha256), result.final_url or result.url):
                 ref = page_for_url(link, catalogue)
-                if (ref is not None and ref.path not in known and ref.cycle_id in cycle_ids
-                        and ref.force_id in force_ids and parser_for(ref, catalogue) is not None):
+                if (
+                    ref is not None
+                    and ref.path not in known
+                    and ref.cycle_id in cycle_ids
+                    and ref.force_id in force_ids
+                    and parser_for(ref, catalogue) is not None
+                ):
                     found.setdefault(ref.path, ref)
         stats = fetcher.stats
     finally:
         if own:
             fetcher.close()
-    return list(found.values()), {"requests": stats.requests, "not_modified": stats.not_modified,
-                                  "bytes_downloaded": stats.bytes_downloaded}
+    return list(found.values()), {
+        "requests": stats.requests,
+        "not_modified": stats.not_modified,
+        "bytes_downloaded": stats.bytes_downloaded,
+    }
 
 
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
@@ -118,10 +142,15 @@ def open_warehouse(catalogue: Catalogue) -> Warehouse:
     return Warehouse(Path(catalogue.settings.warehouse), keep_snapshots=catalogue.settings.keep_snapshots)
 
 
-def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Warehouse,
-                    previous_pages: dict[str, dict[str, Any]], progress: Progress | None = None,
-                    fetcher: Fetcher | None = None,
-                    budget: RequestBudget | None = None) -> tuple[list[PageOutcome], dict[str, int]]:
+def fetch_and_parse(
+    catalogue: Catalogue,
+    refs: list[PageRef],
+    warehouse: Warehouse,
+    previous_pages: dict[str, dict[str, Any]],
+    progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
+    budget: RequestBudget | None = None,
+) -> tuple[list[PageOutcome], dict[str, int]]:
     """Fetch each page (conditionally) and parse what changed. Raises SiteRefusedError on a 403.
 
     Pages past the run's request budget are left for the next run: not fetched, not recorded.
@@ -145,20 +174,28 @@ def fetch_and_parse(catalogue: Catalogue, refs: list[PageRef], warehouse: Wareho
         stats = fetcher.stats
         if own:
             fetcher.close()
-    return outcomes, {"requests": stats.requests, "not_modified": stats.not_modified,
-                      "bytes_downloaded": stats.bytes_downloaded, "pages_over_budget": skipped}
+    return outcomes, {
+        "requests": stats.requests,
+        "not_modified": stats.not_modified,
+        "bytes_downloaded": stats.bytes_downloaded,
+        "pages_over_budget": skipped,
+    }
 
 
-def read_page(catalogue: Catalogue, ref: PageRef, result: FetchResult, archive: RawArchive,
-              previous: dict[str, Any] | None) -> PageOutcome:
+def read_page(
+    catalogue: Catalogue, ref: PageRef, result: FetchResult, archive: RawArchive, previous: dict[str, Any] | None
+) -> PageOutcome:
     """Parse a fetched page, or reuse the previous parse when its content and parser are unchanged.
 
     A page that could not be read is parsed again each time, so that it keeps counting as failing."""
     if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
         return PageOutcome(ref, result)
-    if (previous is not None and previous.get("content_sha256") == result.sha256
-            and previous.get("parser_version") == parser_version_for(ref, catalogue)
-            and previous.get("status") == "parsed"):
+    if (
+        previous is not None
+        and previous.get("content_sha256") == result.sha256
+        and previous.get("parser_version") == parser_version_for(ref, catalogue)
+        and previous.get("status") == "parsed"
+    ):
         return PageOutcome(ref, result, reused=True)
     return PageOutcome(ref, result, parse_page(archive.get(result.sha256), ref, catalogue))
 
@@ -191,40 +228,55 @@ def add_stats(*parts: dict[str, int]) -> dict[str, int]:
 
 def outcome_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
     """Counters for the runs table and the summary."""
-    return {**fetch_stats,
-            "pages_parsed": sum(1 for o in outcomes if o.parsed is not None and o.parsed.readable),
-            "pages_reused": sum(1 for o in outcomes if o.reused),
-            "pages_unreadable": sum(1 for o in outcomes if o.parsed is not None and not o.parsed.readable),
-            "pages_failed": sum(1 for o in outcomes if o.fetch.outcome in ("failed", "disallowed")),
-            "pages_not_found": sum(1 for o in outcomes if o.fetch.outcome == "not_found")}
+    return {
+        **fetch_stats,
+        "pages_parsed": sum(1 for o in outcomes if o.parsed is not None and o.parsed.readable),
+        "pages_reused": sum(1 for o in outcomes if o.reused),
+        "pages_unreadable": sum(1 for o in outcomes if o.parsed is not None and not o.parsed.readable),
+        "pages_failed": sum(1 for o in outcomes if o.fetch.outcome in ("failed", "disallowed")),
+        "pages_not_found": sum(1 for o in outcomes if o.fetch.outcome == "not_found"),
+    }
 
 
 def new_run(mode: str, scope: str, announce: bool) -> RunInfo:
     """A run id and start time."""
-    now = datetime.now(timezone.utc)
-    return RunInfo(run_id=f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}", mode=mode, started_at=now, scope=scope,
-                   announce=announce)
+    now = datetime.now(UTC)
+    return RunInfo(
+        run_id=f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}", mode=mode, started_at=now, scope=scope, announce=announce
+    )
 
 
-def build_and_publish(catalogue: Catalogue, warehouse: Warehouse, outcomes: list[PageOutcome], run: RunInfo,
-                      deliver: Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]] | None = None,
-                      ) -> RunSummary:
+def build_and_publish(
+    catalogue: Catalogue,
+    warehouse: Warehouse,
+    outcomes: list[PageOutcome],
+    run: RunInfo,
+    deliver: Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]] | None = None,
+) -> RunSummary:
     """Merge this run into the current snapshot, deliver alerts if asked, publish atomically."""
     previous = warehouse.read_all()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     tables = build_tables(previous, outcomes, catalogue, run, now)
     alert_counts = deliver(tables, run) if deliver else {}
     manifest = warehouse.publish(tables, run.run_id)
     write_readers(catalogue, warehouse, tables, manifest)
-    return RunSummary(run_id=run.run_id, mode=run.mode, snapshot_id=manifest["snapshot_id"],
-                      warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
-                      changes=[c for c in tables["changes"] if c["run_id"] == run.run_id],
-                      issues=[i for i in tables["parse_issues"] if i["seen_at"] == now],
-                      tables={k: v["rows"] for k, v in manifest["tables"].items()}, alerts=alert_counts)
+    return RunSummary(
+        run_id=run.run_id,
+        mode=run.mode,
+        snapshot_id=manifest["snapshot_id"],
+        warehouse=str(warehouse.root),
+        pages_planned=len(outcomes),
+        stats=run.stats,
+        changes=[c for c in tables["changes"] if c["run_id"] == run.run_id],
+        issues=[i for i in tables["parse_issues"] if i["seen_at"] == now],
+        tables={k: v["rows"] for k, v in manifest["tables"].items()},
+        alerts=alert_counts,
+    )
 
 
-def write_readers(catalogue: Catalogue, warehouse: Warehouse, tables: dict[str, list[dict[str, Any]]],
-                  manifest: dict[str, Any]) -> None:
+def write_readers(
+    catalogue: Catalogue, warehouse: Warehouse, tables: dict[str, list[dict[str, Any]]], manifest: dict[str, Any]
+) -> None:
     """What readers open beside the snapshot just published: peel.duckdb, report.html, the Atom feed."""
     write_views(warehouse.root, manifest)
     write_report_page(warehouse.root, tables, manifest, list(catalogue.areas))
@@ -239,22 +291,30 @@ class Steps:
     """How run_pipeline calls its three coarse steps: directly (the default), or wrapped, as the
     Prefect flows do to run each one as a task. The order of the steps lives in run_pipeline alone."""
 
-    discover: Callable[[Catalogue, list[PageRef], list[str], list[str], RequestBudget],
-                       tuple[list[PageRef], dict[str, int]]]
-    fetch_cycle: Callable[[Catalogue, list[PageRef], dict[str, dict[str, Any]], RequestBudget, Progress | None],
-                          tuple[list[PageOutcome], dict[str, int]]]
+    discover: Callable[
+        [Catalogue, list[PageRef], list[str], list[str], RequestBudget], tuple[list[PageRef], dict[str, int]]
+    ]
+    fetch_cycle: Callable[
+        [Catalogue, list[PageRef], dict[str, dict[str, Any]], RequestBudget, Progress | None],
+        tuple[list[PageOutcome], dict[str, int]],
+    ]
     publish: Callable[[Catalogue, list[PageOutcome], RunInfo, bool], RunSummary]
 
 
-def discover_step(catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str],
-                  budget: RequestBudget) -> tuple[list[PageRef], dict[str, int]]:
+def discover_step(
+    catalogue: Catalogue, planned: list[PageRef], cycle_ids: list[str], force_ids: list[str], budget: RequestBudget
+) -> tuple[list[PageRef], dict[str, int]]:
     """Step 1: reports listed on the index pages that the URL patterns did not predict."""
     return discover_pages(catalogue, open_warehouse(catalogue), planned, cycle_ids, force_ids, budget=budget)
 
 
-def fetch_cycle_step(catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]],
-                     budget: RequestBudget, progress: Progress | None = None,
-                     ) -> tuple[list[PageOutcome], dict[str, int]]:
+def fetch_cycle_step(
+    catalogue: Catalogue,
+    refs: list[PageRef],
+    previous_pages: dict[str, dict[str, Any]],
+    budget: RequestBudget,
+    progress: Progress | None = None,
+) -> tuple[list[PageOutcome], dict[str, int]]:
     """Step 2, once per cycle: fetch the cycle's pages (conditionally) and parse what changed."""
     return fetch_and_parse(catalogue, refs, open_warehouse(catalogue), previous_pages, progress, budget=budget)
 
@@ -268,9 +328,17 @@ def publish_step(catalogue: Catalogue, outcomes: list[PageOutcome], run: RunInfo
 DIRECT = Steps(discover=discover_step, fetch_cycle=fetch_cycle_step, publish=publish_step)
 
 
-def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str], *, mode: str = "backfill",
-                 announce: bool = False, alerts: bool = False, progress: Progress | None = None,
-                 steps: Steps = DIRECT) -> RunSummary:
+def run_pipeline(
+    catalogue: Catalogue,
+    cycle_ids: list[str],
+    force_ids: list[str],
+    *,
+    mode: str = "backfill",
+    announce: bool = False,
+    alerts: bool = False,
+    progress: Progress | None = None,
+    steps: Steps = DIRECT,
+) -> RunSummary:
     """One whole run, under the writer lock: plan, discover, fetch and parse cycle by cycle, then build,
     publish and alert. `announce` marks the run's changes as news; `alerts` delivers them."""
     warehouse = open_warehouse(catalogue)
@@ -296,8 +364,10 @@ def run_pipeline(catalogue: Catalogue, cycle_ids: list[str], force_ids: list[str
 
 def cycle_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
     """One cycle's counters for its log line: requests, 304s, pages parsed and parse issues."""
-    return {**outcome_stats(outcomes, fetch_stats),
-            "parse_issues": sum(len(o.parsed.issues) for o in outcomes if o.parsed is not None)}
+    return {
+        **outcome_stats(outcomes, fetch_stats),
+        "parse_issues": sum(len(o.parsed.issues) for o in outcomes if o.parsed is not None),
+    }
 
 
 def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue) -> str:
@@ -307,20 +377,31 @@ def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue)
     return f"{cycles}; {forces}"
 
 
-def alert_step(catalogue: Catalogue, warehouse: Warehouse) -> Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]]:
+def alert_step(
+    catalogue: Catalogue, warehouse: Warehouse
+) -> Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]]:
     """The delivery step of a run: the Markdown digest beside the warehouse, each channel's alerts,
     and a health alert when a page family has failed to parse health_after_runs runs in a row."""
     from peelpipe.alerts import deliver_alerts, deliver_health, destinations, write_digest
 
     def deliver(tables: dict[str, list[dict[str, Any]]], run: RunInfo) -> dict[str, int]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         new = [c for c in tables["changes"] if c["run_id"] == run.run_id]
         counts = {"digest": 0, "sent": 0, "failed": 0, "health": 0}
         if catalogue.settings.digest and new:
             path = write_digest(warehouse.root / "digests", run.run_id, new)
             counts["digest"] = 1
-            tables["alerts"].extend({"change_id": c["change_id"], "channel": f"digest:{path.name}", "status": "sent",
-                                     "sent_at": now, "error": None} for c in new if c["announce"])
+            tables["alerts"].extend(
+                {
+                    "change_id": c["change_id"],
+                    "channel": f"digest:{path.name}",
+                    "status": "sent",
+                    "sent_at": now,
+                    "error": None,
+                }
+                for c in new
+                if c["announce"]
+            )
         targets = destinations(catalogue.settings)
         rows = deliver_alerts(tables["changes"], tables["alerts"], targets, now)
         tables["alerts"].extend(rows)
@@ -328,9 +409,11 @@ def alert_step(catalogue: Catalogue, warehouse: Warehouse) -> Callable[[dict[str
         counts["failed"] = sum(1 for r in rows if r["status"] == "failed")
         for family in failing_families(tables["runs"], catalogue.settings.health_after_runs):
             counts["health"] += deliver_health(
-                targets, f"peelpipe: {family} pages stopped parsing",
+                targets,
+                f"peelpipe: {family} pages stopped parsing",
                 f"{family} pages have been fetched but not read in the last {catalogue.settings.health_after_runs} "
-                "runs: the site's markup or wording may have changed. See 'peelpipe status' for the parse issues.")
+                "runs: the site's markup or wording may have changed. See 'peelpipe status' for the parse issues.",
+            )
         return counts
 
     return deliver
@@ -358,13 +441,17 @@ def alert_run_failed(catalogue: Catalogue, mode: str, error: BaseException) -> i
     from peelpipe.alerts import deliver_health, destinations
 
     first_line = (str(error).splitlines() or [type(error).__name__])[0]
-    return deliver_health(destinations(catalogue.settings), f"peelpipe {mode} failed",
-                          f"peelpipe {mode} failed: {type(error).__name__}: {first_line}. The warehouse still holds "
-                          "the previous snapshot.")
+    return deliver_health(
+        destinations(catalogue.settings),
+        f"peelpipe {mode} failed",
+        f"peelpipe {mode} failed: {type(error).__name__}: {first_line}. The warehouse still holds "
+        "the previous snapshot.",
+    )
 
 
-def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef],
-                    progress: Progress | None = None) -> list[PageOutcome]:
+def replay_outcomes(
+    catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef], progress: Progress | None = None
+) -> list[PageOutcome]:
     """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
     (its stored body, or a 404 for a page the site had withdrawn)."""
     from urllib.parse import urlsplit
@@ -385,10 +472,11 @@ def replay_outcomes(catalogue: Catalogue, warehouse: Warehouse, refs: list[PageR
     known = [ref for ref in refs if ref.path.rstrip("/") + "/" in archived]
     for number, ref in enumerate(known, 1):
         key = ref.path.rstrip("/") + "/"
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if key in gone:
-            outcomes.append(PageOutcome(ref, FetchResult(url=ref.fetch_url, outcome=NOT_FOUND, status=404,
-                                                         fetched_at=now)))
+            outcomes.append(
+                PageOutcome(ref, FetchResult(url=ref.fetch_url, outcome=NOT_FOUND, status=404, fetched_at=now))
+            )
         else:
             result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=bodies[key], fetched_at=now)
             outcomes.append(PageOutcome(ref, result, parse_page(archive.get(bodies[key]), ref, catalogue)))
@@ -407,13 +495,20 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         outcomes = replay_outcomes(catalogue, warehouse, refs, progress)
         run.stats = outcome_stats(outcomes, {})
         current = warehouse.read_all()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         tables = build_tables(current, outcomes, catalogue, run, now)
         # A rebuild is not news: keep the change history as it was, with no changes from this run.
         tables["changes"] = current["changes"]
         tables["runs"][-1]["changes"] = 0
         manifest = warehouse.publish(tables, run.run_id)
         write_readers(catalogue, warehouse, tables, manifest)
-    return RunSummary(run_id=run.run_id, mode="replay", snapshot_id=manifest["snapshot_id"],
-                      warehouse=str(warehouse.root), pages_planned=len(outcomes), stats=run.stats,
-                      tables={k: v["rows"] for k, v in manifest["tables"].items()}, skipped_cycles=skipped)
+    return RunSummary(
+        run_id=run.run_id,
+        mode="replay",
+        snapshot_id=manifest["snapshot_id"],
+        warehouse=str(warehouse.root),
+        pages_planned=len(outcomes),
+        stats=run.stats,
+        tables={k: v["rows"] for k, v in manifest["tables"].items()},
+        skipped_cycles=skipped,
+    )

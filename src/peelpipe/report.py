@@ -17,30 +17,44 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def run_summary_text(summary: RunSummary, catalogue: Catalogue, judgements: list[dict[str, Any]] | None = None,
-                     assessments: list[dict[str, Any]] | None = None) -> str:
+def run_summary_text(
+    summary: RunSummary,
+    catalogue: Catalogue,
+    judgements: list[dict[str, Any]] | None = None,
+    assessments: list[dict[str, Any]] | None = None,
+) -> str:
     """A short, readable account of a run."""
     s = summary.stats
-    lines = [f"peelpipe {summary.mode} {summary.run_id}: snapshot {summary.snapshot_id} published in {summary.warehouse}"]
+    lines = [
+        f"peelpipe {summary.mode} {summary.run_id}: snapshot {summary.snapshot_id} published in {summary.warehouse}"
+    ]
     if assessments is not None:
         forces = {a["force_id"] for a in assessments}
         cycles = {a["cycle_id"] for a in assessments}
-        lines.append(f"  assessments   {len(assessments)} force x cycle combinations found "
-                     f"({_n(len(forces), 'force')}, {_n(len(cycles), 'cycle')})")
+        lines.append(
+            f"  assessments   {len(assessments)} force x cycle combinations found "
+            f"({_n(len(forces), 'force')}, {_n(len(cycles), 'cycle')})"
+        )
     if judgements is not None:
         graded = sum(1 for j in judgements if j["grade_status"] == "graded")
         lines.append(f"  judgements    {len(judgements)} in the warehouse, {graded} with a grade")
-    lines.append(f"  pages         {summary.pages_planned} planned: {s.get('pages_parsed', 0)} parsed, "
-                 f"{s.get('pages_reused', 0)} unchanged (not re-parsed), {s.get('pages_not_found', 0)} not on the site, "
-                 f"{s.get('pages_unreadable', 0)} unreadable, {s.get('pages_failed', 0)} failed")
+    lines.append(
+        f"  pages         {summary.pages_planned} planned: {s.get('pages_parsed', 0)} parsed, "
+        f"{s.get('pages_reused', 0)} unchanged (not re-parsed), {s.get('pages_not_found', 0)} not on the site, "
+        f"{s.get('pages_unreadable', 0)} unreadable, {s.get('pages_failed', 0)} failed"
+    )
     if s.get("pages_over_budget"):
         lines.append(f"  budget        request budget reached: {s['pages_over_budget']} pages left for the next run")
     if s.get("requests") is not None and summary.mode != "replay":
-        lines.append(f"  requests      {s.get('requests', 0)} ({s.get('not_modified', 0)} answered 304 Not Modified), "
-                     f"{s.get('bytes_downloaded', 0) / 1024:.0f} KiB downloaded")
+        lines.append(
+            f"  requests      {s.get('requests', 0)} ({s.get('not_modified', 0)} answered 304 Not Modified), "
+            f"{s.get('bytes_downloaded', 0) / 1024:.0f} KiB downloaded"
+        )
     kinds = Counter(c["change_type"] for c in summary.changes)
-    lines.append(f"  changes       {len(summary.changes)} new" + (
-        " (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else ""))
+    lines.append(
+        f"  changes       {len(summary.changes)} new"
+        + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else "")
+    )
     errors = [i for i in summary.issues if i["severity"] == "error"]
     lines.append(f"  parse issues  {len(summary.issues)} ({len(errors)} errors)")
     for issue in errors[:5]:
@@ -60,8 +74,16 @@ def coverage(catalogue: Catalogue, assessments: list[dict[str, Any]]) -> list[di
     rows = []
     for cycle in catalogue.cycles.values():
         have = found.get(cycle.id, set())
-        rows.append({"cycle_id": cycle.id, "label": cycle.label, "expected": len(catalogue.forces),
-                     "found": len(have), "missing": sorted(set(catalogue.forces) - have), "status": cycle.status})
+        rows.append(
+            {
+                "cycle_id": cycle.id,
+                "label": cycle.label,
+                "expected": len(catalogue.forces),
+                "found": len(have),
+                "missing": sorted(set(catalogue.forces) - have),
+                "status": cycle.status,
+            }
+        )
     return rows
 
 
@@ -69,19 +91,29 @@ def status_text(catalogue: Catalogue, manifest: dict[str, Any] | None, tables: d
     """The warehouse's current snapshot, coverage, last runs and parse issues."""
     if manifest is None:
         return "No snapshot published yet: run 'peelpipe backfill' (or 'peelpipe demo')."
-    lines = [f"snapshot {manifest['snapshot_id']} (schema {manifest['schema_version']}), created {manifest['created_at']}",
-             "  tables: " + ", ".join(f"{k} {v['rows']}" for k, v in manifest["tables"].items()), "", "coverage (forces found / expected):"]
+    lines = [
+        f"snapshot {manifest['snapshot_id']} (schema {manifest['schema_version']}), created {manifest['created_at']}",
+        "  tables: " + ", ".join(f"{k} {v['rows']}" for k, v in manifest["tables"].items()),
+        "",
+        "coverage (forces found / expected):",
+    ]
     for row in coverage(catalogue, tables.get("assessments", [])):
         missing = row["missing"]
-        gap = "" if not missing else (f"; missing {', '.join(missing[:6])}" + (f" and {len(missing) - 6} more" if len(missing) > 6 else ""))
+        gap = (
+            ""
+            if not missing
+            else (f"; missing {', '.join(missing[:6])}" + (f" and {len(missing) - 6} more" if len(missing) > 6 else ""))
+        )
         lines.append(f"  {row['label']:<16} {row['found']:>2}/{row['expected']} [{row['status']}]{gap}")
     runs = sorted(tables.get("runs", []), key=lambda r: r["started_at"])[-5:]
     if runs:
         lines += ["", "last runs:"]
         for run in reversed(runs):
-            lines.append(f"  {run['started_at']:%Y-%m-%d %H:%M} {run['mode']:<8} {run['outcome']:<22} {run['scope']}: "
-                         f"{run['requests']} requests ({run['not_modified']} x 304), {run['pages_parsed']} parsed, "
-                         f"{run['changes']} changes")
+            lines.append(
+                f"  {run['started_at']:%Y-%m-%d %H:%M} {run['mode']:<8} {run['outcome']:<22} {run['scope']}: "
+                f"{run['requests']} requests ({run['not_modified']} x 304), {run['pages_parsed']} parsed, "
+                f"{run['changes']} changes"
+            )
     issues = tables.get("parse_issues", [])
     counts = Counter((i["severity"], i["reason"]) for i in issues)
     lines += ["", f"parse issues: {len(issues)}"]
@@ -99,8 +131,10 @@ def changes_table(changes: list[dict[str, Any]]) -> str:
     for c in changes:
         before = f"{grade_label(c['from_grade'])} ({c['from_cycle_id']})" if c.get("from_cycle_id") else "-"
         after = f"{grade_label(c['to_grade'])} ({c['to_cycle_id']})"
-        lines.append(f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
-                     f"{(c.get('area_id') or '-'):<40} {before:<30} {after}")
+        lines.append(
+            f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
+            f"{(c.get('area_id') or '-'):<40} {before:<30} {after}"
+        )
     return "\n".join(lines)
 
 
@@ -134,14 +168,24 @@ def progress_printer(quiet: bool, verb: str = "fetched") -> Callable[[int, int, 
 
 def cycle_line(cycle_id: str, stats: dict[str, int]) -> str:
     """One cycle's work in a line, for the run's logs: requests, 304s, pages parsed, parse issues."""
-    return (f"cycle {cycle_id}: {_n(stats.get('requests', 0), 'request')}, {stats.get('not_modified', 0)} answered 304, "
-            f"{_n(stats.get('pages_parsed', 0), 'page')} parsed, {stats.get('pages_reused', 0)} unchanged, "
-            f"{stats.get('pages_failed', 0)} failed, {_n(stats.get('parse_issues', 0), 'parse issue')}")
+    return (
+        f"cycle {cycle_id}: {_n(stats.get('requests', 0), 'request')}, {stats.get('not_modified', 0)} answered 304, "
+        f"{_n(stats.get('pages_parsed', 0), 'page')} parsed, {stats.get('pages_reused', 0)} unchanged, "
+        f"{stats.get('pages_failed', 0)} failed, {_n(stats.get('parse_issues', 0), 'parse issue')}"
+    )
 
 
 def summary_json(summary: Any) -> dict[str, Any]:
     """A run summary as the JSON object --json prints."""
-    return {"run_id": summary.run_id, "mode": summary.mode, "snapshot_id": summary.snapshot_id,
-            "warehouse": summary.warehouse, "stats": summary.stats, "changes": len(summary.changes),
-            "issues": len(summary.issues), "tables": summary.tables, "skipped_cycles": summary.skipped_cycles,
-            "alerts": summary.alerts}
+    return {
+        "run_id": summary.run_id,
+        "mode": summary.mode,
+        "snapshot_id": summary.snapshot_id,
+        "warehouse": summary.warehouse,
+        "stats": summary.stats,
+        "changes": len(summary.changes),
+        "issues": len(summary.issues),
+        "tables": summary.tables,
+        "skipped_cycles": summary.skipped_cycles,
+        "alerts": summary.alerts,
+    }

@@ -47,19 +47,37 @@ def check_configured_server() -> None:
     if configured:
         problem = server_problem(configured)
         if problem:
-            raise ConfigError(f"no Prefect API answers at PREFECT_API_URL={configured} ({problem}): start that "
-                              "server, or unset PREFECT_API_URL to have Prefect start a temporary one, "
-                              "or use --no-prefect")
+            raise ConfigError(
+                f"no Prefect API answers at PREFECT_API_URL={configured} ({problem}): start that "
+                "server, or unset PREFECT_API_URL to have Prefect start a temporary one, "
+                "or use --no-prefect"
+            )
 
 
-def execute(catalogue: Catalogue, mode: str, cycle_ids: list[str], force_ids: list[str], *, alerts: bool,
-            use_prefect: bool, quiet: bool, overrides: dict[str, Any]) -> pipeline.RunSummary:
+def execute(
+    catalogue: Catalogue,
+    mode: str,
+    cycle_ids: list[str],
+    force_ids: list[str],
+    *,
+    alerts: bool,
+    use_prefect: bool,
+    quiet: bool,
+    overrides: dict[str, Any],
+) -> pipeline.RunSummary:
     """Run a backfill (`mode` "backfill") or a scheduled run ("run"). A scheduled run that fails tells the
     health channels (through Prefect, the refresh flow's failure hook does)."""
     if not use_prefect:
         try:
-            return pipeline.run_pipeline(catalogue, cycle_ids, force_ids, mode=mode, announce=alerts, alerts=alerts,
-                                         progress=progress_printer(quiet))
+            return pipeline.run_pipeline(
+                catalogue,
+                cycle_ids,
+                force_ids,
+                mode=mode,
+                announce=alerts,
+                alerts=alerts,
+                progress=progress_printer(quiet),
+            )
         except Exception as exc:
             if mode == "run" and not isinstance(exc, ConfigError):
                 pipeline.alert_run_failed(catalogue, mode, exc)
@@ -73,6 +91,7 @@ def execute(catalogue: Catalogue, mode: str, cycle_ids: list[str], force_ids: li
         result = with_configured_timeout(refresh_flow, catalogue.settings)(settings=settings, progress=not quiet)
     else:
         result = with_configured_timeout(backfill_flow, catalogue.settings)(
-            cycles=cycle_ids, forces=force_ids, alerts=alerts, settings=settings, progress=not quiet)
+            cycles=cycle_ids, forces=force_ids, alerts=alerts, settings=settings, progress=not quiet
+        )
     summary: pipeline.RunSummary = result["summary"]
     return summary

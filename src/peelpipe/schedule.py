@@ -29,8 +29,9 @@ DEFAULT_TIMEZONE = "Europe/London"
 CONCURRENCY_LIMIT = 1
 COLLISION_STRATEGY = "CANCEL_NEW"
 HEALTH_TIMEOUT = 3.0
-START_SERVER_HINT = ("start one with 'prefect server start --background' and "
-                     "'export PREFECT_API_URL=http://127.0.0.1:4200/api'")
+START_SERVER_HINT = (
+    "start one with 'prefect server start --background' and 'export PREFECT_API_URL=http://127.0.0.1:4200/api'"
+)
 
 
 def api_url() -> str | None:
@@ -42,7 +43,7 @@ def api_url() -> str | None:
         from prefect.settings import PREFECT_API_URL
 
         return (PREFECT_API_URL.value() or "").strip() or None
-    except Exception:  # noqa: BLE001 - an unreadable profile means no usable URL
+    except Exception:
         return None
 
 
@@ -76,8 +77,10 @@ def require_server(command: str = "peelpipe serve") -> str:
         raise ConfigError(f"{command} needs a Prefect server and PREFECT_API_URL is not set: {START_SERVER_HINT}")
     problem = server_problem(url)
     if problem:
-        raise ConfigError(f"{command} needs a Prefect server and none answers at PREFECT_API_URL={url} "
-                          f"({problem}): {START_SERVER_HINT}")
+        raise ConfigError(
+            f"{command} needs a Prefect server and none answers at PREFECT_API_URL={url} "
+            f"({problem}): {START_SERVER_HINT}"
+        )
     return url
 
 
@@ -117,9 +120,13 @@ def stale_trigger(refresh_deployment: str = DEPLOYMENT_NAME, hours: float = STAL
     )
 
 
-def build_deployments(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
-                      settings: dict[str, Any] | None = None, run_timeout: float | None = None,
-                      stale_after_hours: float = STALE_AFTER_HOURS) -> list[Any]:
+def build_deployments(
+    cron: str = DEFAULT_CRON,
+    timezone: str = DEFAULT_TIMEZONE,
+    settings: dict[str, Any] | None = None,
+    run_timeout: float | None = None,
+    stale_after_hours: float = STALE_AFTER_HOURS,
+) -> list[Any]:
     """The refresh flow as a deployment (cron schedule, one run at a time, the settings overrides as its
     parameter, the configured run timeout), and the stale-refresh alert as a second one, run by a trigger
     when no refresh has completed in `stale_after_hours` (0: no such deployment)."""
@@ -130,30 +137,40 @@ def build_deployments(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE
 
     check_schedule(cron, timezone)
     flow = refresh_flow.with_options(timeout_seconds=run_timeout) if run_timeout else refresh_flow
-    deployments = [flow.to_deployment(
-        name=DEPLOYMENT_NAME,
-        schedule=Cron(cron, timezone=timezone),
-        parameters={"settings": dict(settings or {}), "progress": False},
-        concurrency_limit=ConcurrencyLimitConfig(limit=CONCURRENCY_LIMIT,
-                                                 collision_strategy=ConcurrencyLimitStrategy(COLLISION_STRATEGY)),
-        description="peelpipe scheduled refresh: every cycle and force, conditional requests, changes "
-                    "detected, published and alerted.",
-        tags=["peelpipe"],
-    )]
-    if stale_after_hours > 0:
-        deployments.append(stale_refresh_flow.to_deployment(
-            name=STALE_DEPLOYMENT_NAME,
-            parameters={"hours": stale_after_hours, "settings": dict(settings or {})},
-            triggers=[stale_trigger(DEPLOYMENT_NAME, stale_after_hours)],
-            description=f"Health alert when no peel-refresh run has completed in {stale_after_hours:g} hours.",
+    deployments = [
+        flow.to_deployment(
+            name=DEPLOYMENT_NAME,
+            schedule=Cron(cron, timezone=timezone),
+            parameters={"settings": dict(settings or {}), "progress": False},
+            concurrency_limit=ConcurrencyLimitConfig(
+                limit=CONCURRENCY_LIMIT, collision_strategy=ConcurrencyLimitStrategy(COLLISION_STRATEGY)
+            ),
+            description="peelpipe scheduled refresh: every cycle and force, conditional requests, changes "
+            "detected, published and alerted.",
             tags=["peelpipe"],
-        ))
+        )
+    ]
+    if stale_after_hours > 0:
+        deployments.append(
+            stale_refresh_flow.to_deployment(
+                name=STALE_DEPLOYMENT_NAME,
+                parameters={"hours": stale_after_hours, "settings": dict(settings or {})},
+                triggers=[stale_trigger(DEPLOYMENT_NAME, stale_after_hours)],
+                description=f"Health alert when no peel-refresh run has completed in {stale_after_hours:g} hours.",
+                tags=["peelpipe"],
+            )
+        )
     return deployments
 
 
-def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, settings: dict[str, Any] | None = None,
-          run_timeout: float | None = None, stale_after_hours: float = STALE_AFTER_HOURS,
-          announce: bool = True) -> None:
+def serve(
+    cron: str = DEFAULT_CRON,
+    timezone: str = DEFAULT_TIMEZONE,
+    settings: dict[str, Any] | None = None,
+    run_timeout: float | None = None,
+    stale_after_hours: float = STALE_AFTER_HOURS,
+    announce: bool = True,
+) -> None:
     """Register the deployments and run their scheduled, triggered and manual runs until stopped.
 
     The schedule stays active when this process stops (``pause_on_shutdown=False``), so a restart
@@ -161,8 +178,11 @@ def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, settings: 
     """
     from prefect import serve as prefect_serve
 
-    prefect_serve(*build_deployments(cron, timezone, settings, run_timeout, stale_after_hours),
-                  pause_on_shutdown=False, print_starting_message=announce)
+    prefect_serve(
+        *build_deployments(cron, timezone, settings, run_timeout, stale_after_hours),
+        pause_on_shutdown=False,
+        print_starting_message=announce,
+    )
 
 
 def next_scheduled_run(timeout: float = HEALTH_TIMEOUT) -> datetime | None:
@@ -176,8 +196,13 @@ def next_scheduled_run(timeout: float = HEALTH_TIMEOUT) -> datetime | None:
         return None
     try:
         from prefect.client.orchestration import get_client
-        from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
-                                                    FlowRunFilterState, FlowRunFilterStateName)
+        from prefect.client.schemas.filters import (
+            DeploymentFilter,
+            DeploymentFilterId,
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateName,
+        )
         from prefect.client.schemas.sorting import FlowRunSort
 
         with get_client(sync_client=True) as client:
@@ -186,8 +211,12 @@ def next_scheduled_run(timeout: float = HEALTH_TIMEOUT) -> datetime | None:
                 return None
             runs = client.read_flow_runs(
                 deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
-                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Scheduled"]))),
-                sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
-    except Exception:  # noqa: BLE001 - not found, server gone, version mismatch: nothing to show
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Scheduled"]))
+                ),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                limit=1,
+            )
+    except Exception:
         return None
     return runs[0].expected_start_time if runs else None

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from peelpipe.errors import ConfigError
 
+
 def default_config_dir() -> Path:
     """The config directory: $PEELPIPE_CONFIG_DIR, ./config, the checkout's, or the packaged copy."""
     env = os.environ.get("PEELPIPE_CONFIG_DIR")
@@ -54,18 +55,27 @@ class AlertChannel:
 
 def _channel(row: Any, source: str) -> AlertChannel:
     if not isinstance(row, dict) or not row.get("name") or not row.get("url_env"):
-        raise ConfigError(f"{source}: each [[alerts.channel]] needs a name and a url_env (the environment variable "
-                          "holding its Apprise URL)")
+        raise ConfigError(
+            f"{source}: each [[alerts.channel]] needs a name and a url_env (the environment variable "
+            "holding its Apprise URL)"
+        )
     unknown = set(row) - {f.name for f in fields(AlertChannel)}
     if unknown:
         raise ConfigError(f"{source}: alert channel {row['name']!r}: unknown keys {sorted(unknown)}")
-    channel = AlertChannel(name=str(row["name"]), url_env=str(row["url_env"]), forces=as_tuple(row.get("forces")),
-                           change_types=as_tuple(row.get("change_types")),
-                           min_severity=str(row.get("min_severity", "low")), mode=str(row.get("mode", "each")),
-                           health=bool(row.get("health", True)))
+    channel = AlertChannel(
+        name=str(row["name"]),
+        url_env=str(row["url_env"]),
+        forces=as_tuple(row.get("forces")),
+        change_types=as_tuple(row.get("change_types")),
+        min_severity=str(row.get("min_severity", "low")),
+        mode=str(row.get("mode", "each")),
+        health=bool(row.get("health", True)),
+    )
     if channel.min_severity not in SEVERITIES or channel.mode not in ("each", "digest"):
-        raise ConfigError(f"{source}: alert channel {channel.name!r}: min_severity must be one of {SEVERITIES} and "
-                          "mode 'each' or 'digest'")
+        raise ConfigError(
+            f"{source}: alert channel {channel.name!r}: min_severity must be one of {SEVERITIES} and "
+            "mode 'each' or 'digest'"
+        )
     return channel
 
 
@@ -168,8 +178,10 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
             if name not in valid:
                 raise ConfigError(f"{path}: unknown setting [{section}] {key}")
             if name == "alert_urls" and value:
-                raise ConfigError(f"{path}: alert URLs hold secrets: set PEELPIPE_ALERT_URLS (or a channel's url_env) "
-                                  "in the environment instead of [alerts] urls")
+                raise ConfigError(
+                    f"{path}: alert URLs hold secrets: set PEELPIPE_ALERT_URLS (or a channel's url_env) "
+                    "in the environment instead of [alerts] urls"
+                )
             if name == "alert_channels":
                 values[name] = tuple(_channel(row, str(path)) for row in value)
             else:
@@ -177,8 +189,9 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
     return values
 
 
-def load_settings(config_dir: Path | None = None, overrides: dict[str, Any] | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    config_dir: Path | None = None, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Settings from TOML defaults, local.toml, PEELPIPE_* variables and overrides, in that order."""
     config_dir = config_dir or default_config_dir()
     environ = dict(os.environ) if environ is None else environ
@@ -200,8 +213,9 @@ def load_settings(config_dir: Path | None = None, overrides: dict[str, Any] | No
     return settings
 
 
-_HOST = re.compile(r"(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?",
-                   re.IGNORECASE)
+_HOST = re.compile(
+    r"(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?", re.IGNORECASE
+)
 
 
 def site_path_problem(path: str) -> str | None:
@@ -224,8 +238,10 @@ def _validate_settings(settings: Settings) -> None:
         raise ConfigError(f"base URL path {parts.path!r} {site_path_problem(parts.path)}")
     for host in settings.allowed_hosts:
         if not _HOST.fullmatch(host):
-            raise ConfigError(f"allowed_hosts: {host!r} must be a bare host name like www.example.org[:port] "
-                              "(no scheme, path or user)")
+            raise ConfigError(
+                f"allowed_hosts: {host!r} must be a bare host name like www.example.org[:port] "
+                "(no scheme, path or user)"
+            )
     for path in settings.index_pages:
         problem = site_path_problem(path)
         if problem:
@@ -251,5 +267,3 @@ def redact_url(url: str) -> str:
         return f"{scheme}://…"
     host = re.split(r"[/?#]", rest.split("/", 1)[0].rsplit("@", 1)[-1], maxsplit=1)[0]
     return f"{scheme}://{host}/…"
-
-

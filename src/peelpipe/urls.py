@@ -15,17 +15,27 @@ from peelpipe.config import CANONICAL_BASE, Catalogue
 from peelpipe.models import PageRef
 
 _OLD_PREFIX = re.compile(r"^/(?:hmic|hmicfrs)(?=/)")
-_ASSESSMENT = re.compile(r"^/peel-assessments/(?P<segment>peel-\d{4})/(?P<slug>[a-z0-9-]+)/(?:(?P<pillar>effectiveness|"
-                         r"efficiency|legitimacy)/)?$")
+_ASSESSMENT = re.compile(
+    r"^/peel-assessments/(?P<segment>peel-\d{4})/(?P<slug>[a-z0-9-]+)/(?:(?P<pillar>effectiveness|"
+    r"efficiency|legitimacy)/)?$"
+)
 _REPORT = re.compile(r"^/peel-reports/(?P<rest>[a-z0-9-]+)/$")
-KNOWN_HOSTS = frozenset({"hmicfrs.justiceinspectorates.gov.uk", "www.justiceinspectorates.gov.uk",
-                         "justiceinspectorates.gov.uk"})
+KNOWN_HOSTS = frozenset(
+    {"hmicfrs.justiceinspectorates.gov.uk", "www.justiceinspectorates.gov.uk", "justiceinspectorates.gov.uk"}
+)
 
 
 def page_ref(force_id: str, cycle_id: str, kind: str, pillar: str | None, path: str, base_url: str) -> PageRef:
     """A page at `path`: its identity on the live site, and where this run fetches it (base_url + path)."""
-    return PageRef(force_id, cycle_id, kind, pillar, path, CANONICAL_BASE + "/" + path.lstrip("/"),
-                   base_url.rstrip("/") + "/" + path.lstrip("/"))
+    return PageRef(
+        force_id,
+        cycle_id,
+        kind,
+        pillar,
+        path,
+        CANONICAL_BASE + "/" + path.lstrip("/"),
+        base_url.rstrip("/") + "/" + path.lstrip("/"),
+    )
 
 
 def canonical_path(url_or_path: str) -> str:
@@ -54,8 +64,9 @@ def page_for_url(url: str, catalogue: Catalogue) -> PageRef | None:
         if cycle is None or force is None:
             return None
         pillar = match.group("pillar")
-        return page_ref(force.id, cycle.id, "pillar" if pillar else "landing", pillar, path,
-                        catalogue.settings.base_url)
+        return page_ref(
+            force.id, cycle.id, "pillar" if pillar else "landing", pillar, path, catalogue.settings.base_url
+        )
     match = _REPORT.match(path)
     if match:
         rest = match.group("rest")

@@ -10,13 +10,13 @@ CHANGE_TYPES: dict[str, str] = {
     "upgrade": "A better grade than in the cycle before, for the same area (comparable cycles only).",
     "downgrade": "A worse grade than in the cycle before, for the same area (comparable cycles only).",
     "not_comparable": "A grade in a cycle whose framework HMICFRS says cannot be compared with the cycle before "
-                      "(2018/19 to 2021/22, 2021/22 to 2023-25): recorded, never called an upgrade or downgrade.",
+    "(2018/19 to 2021/22, 2021/22 to 2023-25): recorded, never called an upgrade or downgrade.",
     "correction": "A published page's grade changed between two fetches within a cycle.",
     "newly_graded": "An area graded for the first time within a cycle (it was pending, or absent).",
     "new_assessment": "A force and cycle seen for the first time (area_id is null).",
     "withdrawn": "A grade that was published is no longer on the site (the page answers 404 or lost the row).",
     "findings_changed": "A published page's areas for improvement, causes of concern or recommendations were "
-                        "reworded, added or removed.",
+    "reworded, added or removed.",
 }
 
 ISSUE_REASONS: dict[str, str] = {

@@ -65,15 +65,45 @@ from tools.samplesite.wording import (
 )
 
 __all__ = [  # the entry points and site writing, then the re-exports
-    "main", "write_site", "load_facts", "build_pages", "build_updates", "readme", "check", "check_reports",
-    "ALL_CYCLES", "CYCLE_YEAR", "Fact", "ForceCycle", "ForceInfo", "PACKAGE_DIR", "PILLARS", "QUESTIONS",
-    "QUESTION_ACTIVITY", "QUESTION_ACTIVITY_2015", "REPORT_AREAS", "REPORT_CYCLES", "Report", "SEGMENT",
-    "SEPARATE_AREAS", "SITE_DIR", "attr", "esc", "flagship", "load_forces", "render_page",
+    "main",
+    "write_site",
+    "load_facts",
+    "build_pages",
+    "build_updates",
+    "readme",
+    "check",
+    "check_reports",
+    "ALL_CYCLES",
+    "CYCLE_YEAR",
+    "Fact",
+    "ForceCycle",
+    "ForceInfo",
+    "PACKAGE_DIR",
+    "PILLARS",
+    "QUESTIONS",
+    "QUESTION_ACTIVITY",
+    "QUESTION_ACTIVITY_2015",
+    "REPORT_AREAS",
+    "REPORT_CYCLES",
+    "Report",
+    "SEGMENT",
+    "SEPARATE_AREAS",
+    "SITE_DIR",
+    "attr",
+    "esc",
+    "flagship",
+    "load_forces",
+    "render_page",
 ]
 
 
-def write_site(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir: Path = SITE_DIR,
-               updates: list[Update] | None = None, updates_dir: Path = UPDATES_DIR) -> None:
+def write_site(
+    table: dict[tuple[str, str], ForceCycle],
+    pages: list[Page],
+    site_dir: Path = SITE_DIR,
+    updates: list[Update] | None = None,
+    updates_dir: Path = UPDATES_DIR,
+) -> None:
     updates = updates or []
     for d in (site_dir, updates_dir):
         if d.exists():
@@ -93,10 +123,15 @@ def write_site(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.samplesite.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--site-dir", type=Path, default=SITE_DIR,
-                        help="output directory (default: src/peelpipe/samplesite/site/)")
-    parser.add_argument("--updates-dir", type=Path, default=UPDATES_DIR,
-                        help="output directory of the corrected pages (default: src/peelpipe/samplesite/site-updates/)")
+    parser.add_argument(
+        "--site-dir", type=Path, default=SITE_DIR, help="output directory (default: src/peelpipe/samplesite/site/)"
+    )
+    parser.add_argument(
+        "--updates-dir",
+        type=Path,
+        default=UPDATES_DIR,
+        help="output directory of the corrected pages (default: src/peelpipe/samplesite/site-updates/)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite tools/samplesite/README.md")
     args = parser.parse_args(argv)
     table = load_facts()
@@ -108,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     problems = check(table, pages, args.site_dir) + check_reports(table, pages, updates, args.updates_dir)
     for problem in problems:
         print("problem:", problem, file=sys.stderr)
-    print(f"{len(table)} force x cycle combinations, {len(pages)} pages (+ index.html, robots.txt) in {args.site_dir}; "
-          f"{len(updates)} corrected page(s) in {args.updates_dir}")
+    print(
+        f"{len(table)} force x cycle combinations, {len(pages)} pages (+ index.html, robots.txt) in {args.site_dir}; "
+        f"{len(updates)} corrected page(s) in {args.updates_dir}"
+    )
     return 1 if problems else 0
 
 

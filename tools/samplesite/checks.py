@@ -85,7 +85,9 @@ def check(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir:
             text = _fold(LexborHTMLParser(page.html).body.text(separator=" "))
             word = GRADE_WORDS[fact.grade].lower()
             if area == pillar:
-                expect = _fold(graded_sentence(fc.force.subject(fc.cycle), fact.grade, PILLAR_ACTIVITY[(fc.cycle, pillar)]))
+                expect = _fold(
+                    graded_sentence(fc.force.subject(fc.cycle), fact.grade, PILLAR_ACTIVITY[(fc.cycle, pillar)])
+                )
             else:
                 activity = (QUESTION_ACTIVITY_2015.get(area) if fc.cycle == "2015" else None) or QUESTION_ACTIVITY[area]
                 expect = _fold(graded_sentence(fc.force.subject(fc.cycle), fact.grade, activity))
@@ -98,10 +100,14 @@ def check(table: dict[tuple[str, str], ForceCycle], pages: list[Page], site_dir:
     return problems
 
 
-_INTRO = re.compile(r"assessed how good (?P<force>.+?) is in (?P<n>\w+) areas of policing\. "
-                    r"we make graded judgments in (?P<m>\w+) of these (?P<n2>\w+) as follows:")
-_SHOWS_ONLY = re.compile(r"this page shows only the (\d+) area grades? peelpipe's sample data holds; "
-                         r"the published report has more\.")
+_INTRO = re.compile(
+    r"assessed how good (?P<force>.+?) is in (?P<n>\w+) areas of policing\. "
+    r"we make graded judgments in (?P<m>\w+) of these (?P<n2>\w+) as follows:"
+)
+_SHOWS_ONLY = re.compile(
+    r"this page shows only the (\d+) area grades? peelpipe's sample data holds; "
+    r"the published report has more\."
+)
 
 
 def read_report(html_text: str) -> dict:
@@ -125,14 +131,18 @@ def read_report(html_text: str) -> dict:
     only = _SHOWS_ONLY.search(text)
     updates = [p.text(strip=True) for p in tree.css(".page-update p")]
     return {
-        "tables": tables, "h2": h2, "text": text, "updates": updates,
+        "tables": tables,
+        "h2": h2,
+        "text": text,
+        "updates": updates,
         "intro": (number(intro["n"]), number(intro["m"]), intro["n2"] == intro["n"]) if intro else None,
         "shows_only": int(only.group(1)) if only else None,
     }
 
 
-def check_reports(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates: list[Update],
-                  updates_dir: Path = UPDATES_DIR) -> list[str]:
+def check_reports(
+    table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates: list[Update], updates_dir: Path = UPDATES_DIR
+) -> list[str]:
     """Report pages: every grade in its table row and sentence, intro counts match the rows, the
     notes tell the truth, and each overlay page differs from the first version only in the
     corrected grade and its dated note."""
@@ -177,11 +187,14 @@ def check_reports(table: dict[tuple[str, str], ForceCycle], pages: list[Page], u
                 label = esc(dict(REPORT_AREAS[c.cycle])[c.area])
 
                 def cell(grade: str) -> str:
-                    return f'">{label}</a></td><td class="grade grade-{grade.replace("_", "-")}">{GRADE_WORDS[grade]}</td>'
+                    return (
+                        f'">{label}</a></td><td class="grade grade-{grade.replace("_", "-")}">{GRADE_WORDS[grade]}</td>'
+                    )
 
                 swaps.append((cell(c.from_), cell(c.to)))
-                swaps.append((esc(graded_sentence(subject, c.from_, activity)),
-                              esc(graded_sentence(subject, c.to, activity))))
+                swaps.append(
+                    (esc(graded_sentence(subject, c.from_, activity)), esc(graded_sentence(subject, c.to, activity)))
+                )
             for a, b in zip(old_lines, new_lines):
                 swapped = a
                 for before, after in swaps:

@@ -97,6 +97,7 @@ class Fact:
 @dataclass
 class Report:
     """What is known of a report page's own counts ([[report]] rows)."""
+
     force: str
     cycle: str
     graded_areas: int | None = None
@@ -109,6 +110,7 @@ class Report:
 @dataclass
 class Correction:
     """A grade changed on a published report page ([[correction]] rows)."""
+
     force: str
     cycle: str
     area: str
@@ -125,8 +127,20 @@ class Correction:
 def long_date(iso_date: str) -> str:
     """ "2024-08-08" -> "8 August 2024" """
     y, m, d = iso_date.split("-")
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     return f"{int(d)} {months[int(m) - 1]} {y}"
 
 
@@ -138,7 +152,7 @@ class ForceCycle:
     not_graded: dict[str, dict] = field(default_factory=dict)
     ungraded: dict[str, dict] = field(default_factory=dict)
     report: Report | None = None
-    causes: dict[str, dict] = field(default_factory=dict)        # area -> [[cause_of_concern]] row
+    causes: dict[str, dict] = field(default_factory=dict)  # area -> [[cause_of_concern]] row
     corrections: list[Correction] = field(default_factory=list)
 
     @property
@@ -283,8 +297,10 @@ def load_facts(path: Path = FACTS_PATH) -> dict[tuple[str, str], ForceCycle]:
         fc.report = report
         held = len(fc.table_areas())
         if report.graded_areas is not None and held > report.graded_areas:
-            raise ValueError(f"facts.toml: {report.force} {report.cycle} holds {held} grades, "
-                             f"more than the report's {report.graded_areas}")
+            raise ValueError(
+                f"facts.toml: {report.force} {report.cycle} holds {held} grades, "
+                f"more than the report's {report.graded_areas}"
+            )
         if fc.intro_counts() and not report.numbers:
             raise ValueError(f"facts.toml: {report.force} {report.cycle} prints the intro sentence: set numbers")
     for row in data.get("cause_of_concern", []):
@@ -298,8 +314,10 @@ def load_facts(path: Path = FACTS_PATH) -> dict[tuple[str, str], ForceCycle]:
         report_area(fc, corr.area, "[[correction]]")
         fact = fc.grades.get(corr.area)
         if fact is None or fact.grade != corr.from_ or corr.to not in GRADE_WORDS or corr.to == corr.from_:
-            raise ValueError(f"facts.toml: [[correction]] {corr.force} {corr.cycle} {corr.area} does not "
-                             "start from the [[grade]] row's grade")
+            raise ValueError(
+                f"facts.toml: [[correction]] {corr.force} {corr.cycle} {corr.area} does not "
+                "start from the [[grade]] row's grade"
+            )
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", corr.on):
             raise ValueError(f"facts.toml: [[correction]] on must be YYYY-MM-DD, not {corr.on!r}")
         fc.corrections.append(corr)

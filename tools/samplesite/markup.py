@@ -81,7 +81,11 @@ def sentence_2014(fc: ForceCycle) -> str:
         parts.append(f"in terms of its effectiveness, in general, the force {lead}{joined}")
     effic = fc.grades.get("efficiency")
     if effic:
-        verb = "requires improvement" if effic.grade == "requires_improvement" else f"is {GRADE_WORDS[effic.grade].lower()}"
+        verb = (
+            "requires improvement"
+            if effic.grade == "requires_improvement"
+            else f"is {GRADE_WORDS[effic.grade].lower()}"
+        )
         parts.append(f"the efficiency with which the force carries out its responsibilities {verb}")
     return "The available evidence indicates that: " + "; ".join(parts) + "."
 
@@ -165,25 +169,40 @@ def _links(urls: list[str]) -> str:
 
 
 def sample_banner(sources: list[str], flagship_page: bool = False, cause_sources: list[str] | None = None) -> str:
-    wording = ("the wording is peelpipe's own paraphrase of the published page" if flagship_page
-               else "the wording is peelpipe's own")
+    wording = (
+        "the wording is peelpipe's own paraphrase of the published page"
+        if flagship_page
+        else "the wording is peelpipe's own"
+    )
     if sources:
         label = "source" if len(sources) == 1 else "sources"
         causes = ""
         if cause_sources:
             causes = f"; the causes of concern are recorded in {_links(cause_sources)}"
-        text = (f"<strong>Sample data:</strong> a peelpipe demonstration page. The grades are real "
-                f"published HMICFRS grades ({label}: {_links(sources)}){causes}; {wording}.")
+        text = (
+            f"<strong>Sample data:</strong> a peelpipe demonstration page. The grades are real "
+            f"published HMICFRS grades ({label}: {_links(sources)}){causes}; {wording}."
+        )
     else:
-        text = ("<strong>Sample data:</strong> a peelpipe demonstration site. Its grades are real "
-                "published HMICFRS grades; the wording is peelpipe's own.")
+        text = (
+            "<strong>Sample data:</strong> a peelpipe demonstration site. Its grades are real "
+            "published HMICFRS grades; the wording is peelpipe's own."
+        )
     return f'<div class="sample-banner" role="note">\n<p>{text}</p>\n</div>\n'
 
 
-def render_page(*, title: str, h1: str, breadcrumb: list[tuple[str, str]], main: str,
-                sources: list[str], side: list[tuple[str, str, bool]] | None = None,
-                flagship_page: bool = False, description: str = "",
-                cause_sources: list[str] | None = None) -> str:
+def render_page(
+    *,
+    title: str,
+    h1: str,
+    breadcrumb: list[tuple[str, str]],
+    main: str,
+    sources: list[str],
+    side: list[tuple[str, str, bool]] | None = None,
+    flagship_page: bool = False,
+    description: str = "",
+    cause_sources: list[str] | None = None,
+) -> str:
     crumbs = []
     for i, (href, text) in enumerate(breadcrumb):
         if i == len(breadcrumb) - 1:
@@ -198,8 +217,10 @@ def render_page(*, title: str, h1: str, breadcrumb: list[tuple[str, str]], main:
         for href, text, current in side:
             cur = ' aria-current="page" class="current"' if current else ""
             items.append(f'<li><a href="{attr(href)}"{cur}>{esc(text)}</a></li>')
-        side_html = ('<aside class="sidebar" aria-label="In this section">\n<h2 class="sidebar-title">'
-                     'In this section</h2>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</aside>\n")
+        side_html = (
+            '<aside class="sidebar" aria-label="In this section">\n<h2 class="sidebar-title">'
+            "In this section</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</aside>\n"
+        )
     desc = description or h1
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
@@ -266,9 +287,12 @@ def render_page(*, title: str, h1: str, breadcrumb: list[tuple[str, str]], main:
 
 
 def breadcrumb(fc: ForceCycle, pillar: str | None = None) -> list[tuple[str, str]]:
-    crumbs = [("/", "Home"), ("/peel-assessments/", "PEEL assessments"),
-              (f"/peel-assessments/{SEGMENT[fc.cycle]}/", f"PEEL {CYCLE_YEAR[fc.cycle]}"),
-              (fc.landing_path(), fc.force.short_name(fc.cycle))]
+    crumbs = [
+        ("/", "Home"),
+        ("/peel-assessments/", "PEEL assessments"),
+        (f"/peel-assessments/{SEGMENT[fc.cycle]}/", f"PEEL {CYCLE_YEAR[fc.cycle]}"),
+        (fc.landing_path(), fc.force.short_name(fc.cycle)),
+    ]
     if pillar:
         crumbs.append((fc.pillar_path(pillar), pillar.capitalize()))
     return crumbs
@@ -285,8 +309,10 @@ def welsh_link(fc: ForceCycle) -> str:
     if fc.force.country != "Wales" or fc.cycle not in ("2015", "2016", "2017"):
         return ""
     href = f"/wp-content/uploads/{SEGMENT[fc.cycle]}-{fc.force.id}-cy.pdf"
-    return (f'<p class="welsh-version"><a href="{href}" lang="cy">Os hoffech chi ddarllen hwn trwy\'r '
-            f"Gymraeg (PDF document)</a></p>\n")
+    return (
+        f'<p class="welsh-version"><a href="{href}" lang="cy">Os hoffech chi ddarllen hwn trwy\'r '
+        f"Gymraeg (PDF document)</a></p>\n"
+    )
 
 
 def missing_note(fc: ForceCycle, pillars: list[str]) -> str:
@@ -294,6 +320,8 @@ def missing_note(fc: ForceCycle, pillars: list[str]) -> str:
         return ""
     names = " and ".join(pillars) if len(pillars) <= 2 else ", ".join(pillars[:-1]) + " and " + pillars[-1]
     grade, those = ("grades", "those pillars") if len(pillars) > 1 else ("grade", "that pillar")
-    return (f'<p class="sample-note"><em>Sample site: peelpipe\'s sample data holds no published '
-            f"{names} {grade} for {esc(fc.force.in_sentence(fc.cycle))} in PEEL {CYCLE_YEAR[fc.cycle]}, "
-            f"so this page leaves {those} out.</em></p>\n")
+    return (
+        f'<p class="sample-note"><em>Sample site: peelpipe\'s sample data holds no published '
+        f"{names} {grade} for {esc(fc.force.in_sentence(fc.cycle))} in PEEL {CYCLE_YEAR[fc.cycle]}, "
+        f"so this page leaves {those} out.</em></p>\n"
+    )

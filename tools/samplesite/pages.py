@@ -40,25 +40,48 @@ def build_pages(table: dict[tuple[str, str], ForceCycle]) -> list[Page]:
         if fc.is_report:
             pages.append(Page(fc.landing_path(), report_page(fc), fc, None))
             continue
-        pages.append(Page(fc.landing_path(), render_page(
-            title=f"{f.short_name(c)} {CYCLE_YEAR[c]}", h1=f"{f.short_name(c)} {CYCLE_YEAR[c]}",
-            breadcrumb=breadcrumb(fc), main=landing_main(fc), sources=fc.sources(),
-            side=side_links(fc, None), description=f"PEEL {CYCLE_YEAR[c]} assessment of {f.full_name(c)}",
-        ), fc, None))
+        pages.append(
+            Page(
+                fc.landing_path(),
+                render_page(
+                    title=f"{f.short_name(c)} {CYCLE_YEAR[c]}",
+                    h1=f"{f.short_name(c)} {CYCLE_YEAR[c]}",
+                    breadcrumb=breadcrumb(fc),
+                    main=landing_main(fc),
+                    sources=fc.sources(),
+                    side=side_links(fc, None),
+                    description=f"PEEL {CYCLE_YEAR[c]} assessment of {f.full_name(c)}",
+                ),
+                fc,
+                None,
+            )
+        )
         for p in fc.pillars():
             is_flagship = (f.id, c, p) == (flagship.FORCE, flagship.CYCLE, flagship.PILLAR)
-            pages.append(Page(fc.pillar_path(p), render_page(
-                title=f"{f.short_name(c)} PEEL {PILLAR_TITLE_YEAR[c]}", h1=f"{f.short_name(c)} PEEL {PILLAR_TITLE_YEAR[c]}",
-                breadcrumb=breadcrumb(fc, p), main=pillar_main(fc, p), sources=fc.sources([p]),
-                side=side_links(fc, p), flagship_page=is_flagship,
-                description=f"PEEL {CYCLE_YEAR[c]} {p} of {f.full_name(c)}",
-            ), fc, p))
+            pages.append(
+                Page(
+                    fc.pillar_path(p),
+                    render_page(
+                        title=f"{f.short_name(c)} PEEL {PILLAR_TITLE_YEAR[c]}",
+                        h1=f"{f.short_name(c)} PEEL {PILLAR_TITLE_YEAR[c]}",
+                        breadcrumb=breadcrumb(fc, p),
+                        main=pillar_main(fc, p),
+                        sources=fc.sources([p]),
+                        side=side_links(fc, p),
+                        flagship_page=is_flagship,
+                        description=f"PEEL {CYCLE_YEAR[c]} {p} of {f.full_name(c)}",
+                    ),
+                    fc,
+                    p,
+                )
+            )
     return pages
 
 
 @dataclass
 class Update:
     """A corrected page: ``<updates dir>/<on>/<path>/index.html``, served as an overlay."""
+
     on: str
     path: str
     html: str
@@ -95,19 +118,27 @@ def home_page(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updat
             report_rows.append(
                 f"<tr><td>{esc(fc.force.full_name(fc.cycle))}</td><td>PEEL {CYCLE_YEAR[fc.cycle]}</td>"
                 f'<td><a href="{fc.landing_path()}">{fc.landing_path()}</a></td>'
-                f"<td>{esc(report_shown(fc))}</td><td>{intro}</td></tr>")
+                f"<td>{esc(report_shown(fc))}</td><td>{intro}</td></tr>"
+            )
             continue
         links = [f'<a href="{fc.landing_path()}">overview</a>']
         links += [f'<a href="{fc.pillar_path(p)}">{p}</a>' for p in fc.pillars()]
-        rows.append(f"<tr><td>{esc(fc.force.full_name(fc.cycle))}</td><td>PEEL {CYCLE_YEAR[fc.cycle]}</td>"
-                    f"<td>{1 + len(fc.pillars())}</td><td>{', '.join(links)}</td></tr>")
+        rows.append(
+            f"<tr><td>{esc(fc.force.full_name(fc.cycle))}</td><td>PEEL {CYCLE_YEAR[fc.cycle]}</td>"
+            f"<td>{1 + len(fc.pillars())}</td><td>{', '.join(links)}</td></tr>"
+        )
     update_items = []
     for u in updates:
-        changes = "; ".join(f"{dict(REPORT_AREAS[c.cycle])[c.area]}: {GRADE_WORDS[c.from_]} to {GRADE_WORDS[c.to]}"
-                            for c in u.corrections if c.on == u.on)
-        update_items.append(f'<li><a href="{u.path}">{u.path}</a>, updated on {esc(long_date(u.on))} '
-                            f"({esc(changes)}): the corrected version is in the overlay "
-                            f"<code>site-updates/{u.on}/</code>.</li>")
+        changes = "; ".join(
+            f"{dict(REPORT_AREAS[c.cycle])[c.area]}: {GRADE_WORDS[c.from_]} to {GRADE_WORDS[c.to]}"
+            for c in u.corrections
+            if c.on == u.on
+        )
+        update_items.append(
+            f'<li><a href="{u.path}">{u.path}</a>, updated on {esc(long_date(u.on))} '
+            f"({esc(changes)}): the corrected version is in the overlay "
+            f"<code>site-updates/{u.on}/</code>.</li>"
+        )
     main = (
         "<p>This is the <strong>peelpipe sample site</strong>: a small imitation of the PEEL assessment "
         "pages and PEEL report pages of the HMICFRS website, served on loopback so that the peelpipe "
@@ -119,7 +150,8 @@ def home_page(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updat
         "<h2>PEEL 2014 to 2018/19: assessment pages</h2>\n"
         '<table class="sample-index">\n<thead><tr><th scope="col">Force</th><th scope="col">Cycle</th>'
         '<th scope="col">Pages</th><th scope="col">Links</th></tr></thead>\n<tbody>\n'
-        + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
         "<h2>PEEL 2021/22 and 2023\u201325: report pages</h2>\n"
         "<p>One page per report. A report page shows only the area grades peelpipe's sample data "
         "holds; where that is fewer than the report has, or the report's count of areas is not "
@@ -127,15 +159,21 @@ def home_page(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updat
         '<table class="sample-index">\n<thead><tr><th scope="col">Force</th><th scope="col">Cycle</th>'
         '<th scope="col">Report page</th><th scope="col">Area grades shown (of the graded areas the report or its release counts, where known)</th>'
         '<th scope="col">Intro sentence</th></tr></thead>\n<tbody>\n'
-        + "\n".join(report_rows) + "\n</tbody>\n</table>\n"
+        + "\n".join(report_rows)
+        + "\n</tbody>\n</table>\n"
         "<h2>Pages changed after publication</h2>\n"
         "<p>This site serves each page as first published. A corrected version is kept apart, in an "
         "update overlay that the server serves in its place when asked to.</p>\n"
         "<ul>\n" + "\n".join(update_items) + "\n</ul>\n"
     )
-    return render_page(title="peelpipe sample site", h1="peelpipe sample site",
-                       breadcrumb=[("/", "Home")], main=main, sources=[],
-                       description="Index of the peelpipe sample site")
+    return render_page(
+        title="peelpipe sample site",
+        h1="peelpipe sample site",
+        breadcrumb=[("/", "Home")],
+        main=main,
+        sources=[],
+        description="Index of the peelpipe sample site",
+    )
 
 
 ROBOTS = """\
@@ -172,12 +210,12 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates:
         "  holds). No grade is invented: where a grade is not known, the page leaves it out, and a",
         "  force and cycle with no known grade has no pages at all (404).",
         "- **The wording is peelpipe's own**, apart from the site's formulaic sentences (headline",
-        "  sentences, question wordings, \"Last updated DD/MM/YYYY\", grade lines, the report pages'",
-        "  \"Our inspection assessed how good ...\" and victim-service sentences and area labels),",
+        '  sentences, question wordings, "Last updated DD/MM/YYYY", grade lines, the report pages\'',
+        '  "Our inspection assessed how good ..." and victim-service sentences and area labels),',
         "  which follow the real site's text. The flagship page (Staffordshire PEEL 2017",
         "  effectiveness, `flagship.py`) paraphrases the real page section by section.",
         "- **The markup is invented**: a WordPress/GOV.UK-like template that varies by cycle.",
-        "- **Every page says so** in a \"Sample data\" banner at the top, with its grade sources.",
+        '- **Every page says so** in a "Sample data" banner at the top, with its grade sources.',
         "",
         "## Regenerate",
         "",
@@ -223,7 +261,7 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates:
         "Server behaviour: GET and HEAD (other methods 405); `/<path>/` and `/<path>` (and a query",
         "string such as a trailing `?`) serve `<path>/index.html`; `robots.txt`; everything else 404",
         "with a small HTML body; paths with `..` are refused (400). Strong ETag (quoted sha256 prefix of",
-        "the bytes) and a Last-Modified taken from the latest \"Last updated\" date printed on the page",
+        'the bytes) and a Last-Modified taken from the latest "Last updated" date printed on the page',
         "(a fixed date for pages without one; plus one hour per overlay level for files served from an",
         "overlay), never the file's mtime, so a fresh clone gives the same validators. A matching",
         "If-None-Match, or (without If-None-Match) an If-Modified-Since not older than Last-Modified,",
@@ -233,54 +271,54 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates:
         "",
         "| cycle | landing headline | pillar page heading | grade line markup |",
         "|---|---|---|---|",
-        "| 2014 | \"The available evidence indicates that: in terms of its effectiveness, in general, the force is good at … ; the efficiency with which the force carries out its responsibilities is …\" | \"How well the force tackles crime\" (three graded questions, no overall grade), \"How well the force delivers value for money\"; no legitimacy page (not graded in 2014) | `<p><strong>Good</strong></p>` |",
-        "| 2015 | \"The extent to which <full force name> is effective at keeping people safe and reducing crime is good.\" (\"… requires improvement.\" without \"is\") | \"How effective/efficient/legitimate is the force at keeping people safe and reducing crime?\" | `<div class=\"grade\"><span>Good</span></div>` |",
-        "| 2016, 2017 | \"The extent to which the force/constabulary is efficient at keeping people safe and reducing crime is good.\" plus one box per pillar (question, Last updated, grade line, summary sentence) | as 2015; 2017 question sections print no \"Good\" label (the grade is in the first sentence), other grades are labelled | `<div class=\"judgement\">Good</div>` after `<p class=\"last-updated\">Last updated <time>…</time></p>` |",
-        "| 2018/19 | \"<Force> was inspected in tranche three and we found:\" then list items \"the extent to which the force is effective at reducing crime and keeping people safe is good.\" | \"How effectively does the force reduce crime and keep people safe?\" etc.; title \"<Force> PEEL 2018\"; questions carry a lone question number before the grade line | `<p class=\"grade-label\">Good</p>` after `Last updated&nbsp;DD/MM/YYYY` |",
+        '| 2014 | "The available evidence indicates that: in terms of its effectiveness, in general, the force is good at … ; the efficiency with which the force carries out its responsibilities is …" | "How well the force tackles crime" (three graded questions, no overall grade), "How well the force delivers value for money"; no legitimacy page (not graded in 2014) | `<p><strong>Good</strong></p>` |',
+        '| 2015 | "The extent to which <full force name> is effective at keeping people safe and reducing crime is good." ("… requires improvement." without "is") | "How effective/efficient/legitimate is the force at keeping people safe and reducing crime?" | `<div class="grade"><span>Good</span></div>` |',
+        '| 2016, 2017 | "The extent to which the force/constabulary is efficient at keeping people safe and reducing crime is good." plus one box per pillar (question, Last updated, grade line, summary sentence) | as 2015; 2017 question sections print no "Good" label (the grade is in the first sentence), other grades are labelled | `<div class="judgement">Good</div>` after `<p class="last-updated">Last updated <time>…</time></p>` |',
+        '| 2018/19 | "<Force> was inspected in tranche three and we found:" then list items "the extent to which the force is effective at reducing crime and keeping people safe is good." | "How effectively does the force reduce crime and keep people safe?" etc.; title "<Force> PEEL 2018"; questions carry a lone question number before the grade line | `<p class="grade-label">Good</p>` after `Last updated&nbsp;DD/MM/YYYY` |',
         "",
         "About half of the pillar pages leave out the pillar's grade label, as the real Staffordshire",
         "2017 effectiveness page does: the first summary sentence then carries the grade",
-        "(\"Staffordshire Police is good at keeping people safe and reducing crime.\").",
+        '("Staffordshire Police is good at keeping people safe and reducing crime.").',
         "Headline-sentence typos reported on the real site are reproduced for the forces they were",
-        "reported for: Thames Valley 2015 and Northumbria 2017 (\"…reducing crime good.\"), Gwent 2017",
-        "(\"…is requires improvement.\"). Greater Manchester 2017 efficiency and legitimacy print",
-        "\"Not being graded\". Hampshire is named \"Hampshire Constabulary\" (its name before 2022).",
-        "Dyfed-Powys 2018/19 names no tranche and no \"Last updated\" date (neither is recorded).",
+        'reported for: Thames Valley 2015 and Northumbria 2017 ("…reducing crime good."), Gwent 2017',
+        '("…is requires improvement."). Greater Manchester 2017 efficiency and legitimacy print',
+        '"Not being graded". Hampshire is named "Hampshire Constabulary" (its name before 2022).',
+        'Dyfed-Powys 2018/19 names no tranche and no "Last updated" date (neither is recorded).',
         "",
         "## Report pages (PEEL 2021/22 and 2023\u201325)",
         "",
         "One page per report, at `/peel-reports/<slug>-2021-22/` and `/peel-reports/<slug>-2023-25/`",
         "(Hampshire: `hampshire-and-isle-of-wight-...`, and the force is named Hampshire and Isle of",
-        "Wight Constabulary). Title and heading \"<Force> PEEL Assessment 2021/22\" or \"... 2023\u20132025\".",
-        "The page has an \"Overall summary\" (own words, with a paraphrase of the cycle's statement",
-        "that its grades cannot be compared directly with the previous cycle's), then \"Our judgments\":",
+        'Wight Constabulary). Title and heading "<Force> PEEL Assessment 2021/22" or "... 2023\u20132025".',
+        'The page has an "Overall summary" (own words, with a paraphrase of the cycle\'s statement',
+        'that its grades cannot be compared directly with the previous cycle\'s), then "Our judgments":',
         "",
-        "- the intro sentence \"Our inspection assessed how good <Force> is in N areas of policing. We",
-        "  make graded judgments in M of these N as follows:\" (number words or digits, as on the real",
+        '- the intro sentence "Our inspection assessed how good <Force> is in N areas of policing. We',
+        '  make graded judgments in M of these N as follows:" (number words or digits, as on the real',
         "  site), **only** where the page shows all M graded areas of the report and N is known",
         "  (`[[report]]` rows in facts.toml). Otherwise the sentence is left out and a note says why:",
         "  \"Sample site: this page shows only the N area grades peelpipe's sample data holds; the",
-        "  published report has more.\" (or, for Wiltshire 2021/22, that all graded areas are shown but",
+        '  published report has more." (or, for Wiltshire 2021/22, that all graded areas are shown but',
         "  the report's count of areas is not held);",
-        "- a `<table class=\"judgments\">` with columns Area | Grade, one row per area grade held, the",
+        '- a `<table class="judgments">` with columns Area | Grade, one row per area grade held, the',
         "  grade as text (Outstanding, Good, Adequate, Requires improvement, Inadequate), the area label",
         "  as the cycle's reports print it (for example \"Engaging with and treating the public with",
-        "  fairness and respect\" in 2021/22, \"Police powers and public treatment\" in 2023\u201325);",
+        '  fairness and respect" in 2021/22, "Police powers and public treatment" in 2023\u201325);',
         "- \"We also inspected how effective a service <Force> gives to victims of crime. We don't make a",
-        "  graded judgment in this overall area.\"; 2023\u201325 pages add \"We also assess the force's",
-        "  performance in a range of other areas and we report on these separately. ...\" and, where a",
+        '  graded judgment in this overall area."; 2023\u201325 pages add "We also assess the force\'s',
+        '  performance in a range of other areas and we report on these separately. ..." and, where a',
         "  separately graded area is held (Merseyside's serious organised crime), a second Area | Grade",
-        "  table under \"Areas we report on separately\", not counted in N and M.",
+        '  table under "Areas we report on separately", not counted in N and M.',
         "",
         "Then one section per area shown: the area label as heading and a sentence that gives the",
-        "grade (\"Wiltshire Police requires improvement at investigating crime.\"), plus a \"Cause of",
-        "concern\" block where a source records one (Greater Manchester 2021/22).",
+        'grade ("Wiltshire Police requires improvement at investigating crime."), plus a "Cause of',
+        'concern" block where a source records one (Greater Manchester 2021/22).',
         "",
-        "**A grade changed after publication.** Northamptonshire 2023\u201325 \"Responding to the public\"",
+        '**A grade changed after publication.** Northamptonshire 2023\u201325 "Responding to the public"',
         "was adequate when first published and changed to requires improvement on 8 August 2024",
         "(`[[correction]]` in facts.toml). `site/` holds the page as first published; the corrected",
-        "page, identical apart from that grade and a dated note (\"This page was updated on 8 August",
-        "2024: ...\"), is built into `site-updates/2024-08-08/peel-reports/northamptonshire-2023-25/`",
+        'page, identical apart from that grade and a dated note ("This page was updated on 8 August',
+        '2024: ..."), is built into `site-updates/2024-08-08/peel-reports/northamptonshire-2023-25/`',
         "(`UPDATES_ROOT`). Served as an overlay it gets a different ETag and a Last-Modified one hour",
         "later than the first version.",
         "",
@@ -304,8 +342,10 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates:
         if counts and fc.report:
             intro = f"{counts[0]}/{counts[1]} ({fc.report.numbers})"
         srcs = "<br>".join(fc.sources() + fc.cause_sources())
-        lines.append(f"| {fc.force.full_name(fc.cycle)} | {CYCLE_YEAR[fc.cycle]} | `{fc.landing_path()}` | "
-                     f"{report_shown(fc)}: {grades} | {intro} | {srcs} |")
+        lines.append(
+            f"| {fc.force.full_name(fc.cycle)} | {CYCLE_YEAR[fc.cycle]} | `{fc.landing_path()}` | "
+            f"{report_shown(fc)}: {grades} | {intro} | {srcs} |"
+        )
     lines += [
         "",
         f"## What is here ({len(table)} force x cycle combinations, {len(pages)} pages)",
@@ -335,7 +375,9 @@ def readme(table: dict[tuple[str, str], ForceCycle], pages: list[Page], updates:
         grades = " / ".join(pillar_bits) + ("; " + ", ".join(qs) if qs else "")
         if derived:
             grades += " (legitimacy derived from the national 2017 release)"
-        lines.append(f"| {fc.force.full_name(fc.cycle)} | {CYCLE_YEAR[fc.cycle]} | {1 + len(fc.pillars())} | {grades} | {srcs} |")
+        lines.append(
+            f"| {fc.force.full_name(fc.cycle)} | {CYCLE_YEAR[fc.cycle]} | {1 + len(fc.pillars())} | {grades} | {srcs} |"
+        )
     lines += [
         "",
         "Grades marked as derived come from the national PEEL legitimacy 2017 press-release page,",

@@ -42,18 +42,24 @@ def intro_sentence(fc: ForceCycle) -> str:
     assert counts is not None and fc.report is not None
     n, m = counts
     num = (lambda x: NUMBER_WORDS[x]) if fc.report.numbers == "words" else str
-    return (f"Our inspection assessed how good {fc.force.in_sentence(fc.cycle)} is in {num(n)} areas of "
-            f"policing. We make graded judgments in {num(m)} of these {num(n)} as follows:")
+    return (
+        f"Our inspection assessed how good {fc.force.in_sentence(fc.cycle)} is in {num(n)} areas of "
+        f"policing. We make graded judgments in {num(m)} of these {num(n)} as follows:"
+    )
 
 
 def victim_sentence(fc: ForceCycle) -> str:
     dont = "don't" if fc.cycle == "2021-22" else "don\u2019t"
-    return (f"We also inspected how effective a service {fc.force.in_sentence(fc.cycle)} gives to victims "
-            f"of crime. We {dont} make a graded judgment in this overall area.")
+    return (
+        f"We also inspected how effective a service {fc.force.in_sentence(fc.cycle)} gives to victims "
+        f"of crime. We {dont} make a graded judgment in this overall area."
+    )
 
 
-SEPARATELY = ("We also assess the force\u2019s performance in a range of other areas and we report on "
-              "these separately. We make graded judgments for some of these areas.")
+SEPARATELY = (
+    "We also assess the force\u2019s performance in a range of other areas and we report on "
+    "these separately. We make graded judgments for some of these areas."
+)
 
 
 def partial_note(fc: ForceCycle) -> str:
@@ -63,34 +69,43 @@ def partial_note(fc: ForceCycle) -> str:
     held = len(fc.grades)
     r = fc.report
     if r and r.graded_areas == len(fc.table_areas()):  # all graded areas held, N not known
-        text = (f"Sample site: this page shows all {held} area grades that HMICFRS's news release "
-                f"about this report counts. peelpipe's sample data does not hold the number of areas "
-                f"the report assessed, so this page leaves out the sentence that gives it.")
+        text = (
+            f"Sample site: this page shows all {held} area grades that HMICFRS's news release "
+            f"about this report counts. peelpipe's sample data does not hold the number of areas "
+            f"the report assessed, so this page leaves out the sentence that gives it."
+        )
     else:
         grades = "area grade" if held == 1 else "area grades"
-        text = (f"Sample site: this page shows only the {held} {grades} peelpipe's sample data holds; "
-                f"the published report has more.")
+        text = (
+            f"Sample site: this page shows only the {held} {grades} peelpipe's sample data holds; "
+            f"the published report has more."
+        )
     return f'<p class="sample-note"><em>{esc(text)}</em></p>\n'
 
 
-def judgments_table(fc: ForceCycle, rows: list[tuple[str, str]], applied: tuple[Correction, ...],
-                    caption: str = "") -> str:
+def judgments_table(
+    fc: ForceCycle, rows: list[tuple[str, str]], applied: tuple[Correction, ...], caption: str = ""
+) -> str:
     out = ['<table class="judgments">\n']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>\n")
     out.append('<thead>\n<tr><th scope="col">Area</th><th scope="col">Grade</th></tr>\n</thead>\n<tbody>\n')
     for area, label in rows:
         grade = report_grade(fc, area, applied)
-        out.append(f'<tr><td><a href="#{area}">{esc(label)}</a></td>'
-                   f'<td class="grade grade-{grade.replace("_", "-")}">{esc(GRADE_WORDS[grade])}</td></tr>\n')
+        out.append(
+            f'<tr><td><a href="#{area}">{esc(label)}</a></td>'
+            f'<td class="grade grade-{grade.replace("_", "-")}">{esc(GRADE_WORDS[grade])}</td></tr>\n'
+        )
     out.append("</tbody>\n</table>\n")
     return "".join(out)
 
 
 def update_note(fc: ForceCycle, corr: Correction) -> str:
     label = dict(REPORT_AREAS[fc.cycle])[corr.area].lower()
-    text = (f"This page was updated on {corr.day()}: we changed our grade for {label} from "
-            f"{GRADE_WORDS[corr.from_].lower()} to {GRADE_WORDS[corr.to].lower()}.")
+    text = (
+        f"This page was updated on {corr.day()}: we changed our grade for {label} from "
+        f"{GRADE_WORDS[corr.from_].lower()} to {GRADE_WORDS[corr.to].lower()}."
+    )
     return f'<div class="page-update" role="note">\n<p>{esc(text)}</p>\n</div>\n'
 
 
@@ -100,9 +115,11 @@ def cause_block(fc: ForceCycle, area: str) -> str:
         return ""
     text = f"We found a cause of concern about the force\u2019s performance in {area_activity(fc.cycle, area)}."
     if row.get("raised_on"):
-        text += (f" We first raised it with the force on {long_date(row['raised_on'])}, as an accelerated "
-                 "cause of concern, before this report was published.")
-    return (f'<div class="cause-of-concern">\n<h3>Cause of concern</h3>\n<p>{esc(text)}</p>\n</div>\n')
+        text += (
+            f" We first raised it with the force on {long_date(row['raised_on'])}, as an accelerated "
+            "cause of concern, before this report was published."
+        )
+    return f'<div class="cause-of-concern">\n<h3>Cause of concern</h3>\n<p>{esc(text)}</p>\n</div>\n'
 
 
 def report_main(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
@@ -128,8 +145,10 @@ def report_main(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
         out.append(judgments_table(fc, separate, applied))
     for area in [a for a in fc.causes if a not in fc.grades]:
         label = dict(REPORT_AREAS[c])[area].lower()
-        text = (f"Sample site: the published report also sets out a cause of concern about {label}. "
-                "peelpipe's sample data holds no grade for that area, so this page has no section for it.")
+        text = (
+            f"Sample site: the published report also sets out a cause of concern about {label}. "
+            "peelpipe's sample data holds no grade for that area, so this page has no section for it."
+        )
         out.append(f'<p class="sample-note"><em>{esc(text)}</em></p>\n')
     out.append("</section>\n")
 
@@ -146,10 +165,22 @@ def report_main(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
 def report_page(fc: ForceCycle, applied: tuple[Correction, ...] = ()) -> str:
     f, c = fc.force, fc.cycle
     title = f"{f.full_name(c)} PEEL Assessment {REPORT_YEAR[c]}"
-    what_is = {"2021-22": "/peel-assessments/what-is-peel/peel-assessments-2021-22/",
-               "2023-25": "/peel-assessments/what-is-peel/peel-assessments-2023-2025/"}[c]
-    crumbs = [("/", "Home"), ("/peel-assessments/", "PEEL assessments"), (what_is, f"PEEL {REPORT_YEAR[c]}"),
-              (fc.landing_path(), f.full_name(c))]
-    return render_page(title=title, h1=title, breadcrumb=crumbs, main=report_main(fc, applied),
-                       sources=fc.sources(), cause_sources=fc.cause_sources(),
-                       description=f"PEEL {REPORT_YEAR[c]} inspection report on {f.full_name(c)}")
+    what_is = {
+        "2021-22": "/peel-assessments/what-is-peel/peel-assessments-2021-22/",
+        "2023-25": "/peel-assessments/what-is-peel/peel-assessments-2023-2025/",
+    }[c]
+    crumbs = [
+        ("/", "Home"),
+        ("/peel-assessments/", "PEEL assessments"),
+        (what_is, f"PEEL {REPORT_YEAR[c]}"),
+        (fc.landing_path(), f.full_name(c)),
+    ]
+    return render_page(
+        title=title,
+        h1=title,
+        breadcrumb=crumbs,
+        main=report_main(fc, applied),
+        sources=fc.sources(),
+        cause_sources=fc.cause_sources(),
+        description=f"PEEL {REPORT_YEAR[c]} inspection report on {f.full_name(c)}",
+    )

@@ -10,7 +10,7 @@ SITE_NAME = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Servic
 REAL_HOST = "https://hmicfrs.justiceinspectorates.gov.uk"
 PILLARS = ("effectiveness", "efficiency", "legitimacy")
 CYCLES = ("2014", "2015", "2016", "2017", "2018-19")  # pillar cycles: landing page + pillar pages
-REPORT_CYCLES = ("2021-22", "2023-25")                # report cycles: one report page
+REPORT_CYCLES = ("2021-22", "2023-25")  # report cycles: one report page
 ALL_CYCLES = CYCLES + REPORT_CYCLES
 GRADE_WORDS = {
     "outstanding": "Outstanding",
@@ -23,8 +23,15 @@ ABBREV = {"outstanding": "O", "good": "G", "adequate": "A", "requires_improvemen
 
 # ---- per-cycle wording -------------------------------------------------------------------
 
-CYCLE_YEAR = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018-19": "2018/19",
-              "2021-22": "2021/22", "2023-25": "2023\u201325"}
+CYCLE_YEAR = {
+    "2014": "2014",
+    "2015": "2015",
+    "2016": "2016",
+    "2017": "2017",
+    "2018-19": "2018/19",
+    "2021-22": "2021/22",
+    "2023-25": "2023\u201325",
+}
 # pillar sub-page titles say "<Force> PEEL 2018" even for 2018/19 (peel-site.md 1.2)
 PILLAR_TITLE_YEAR = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018-19": "2018"}
 SEGMENT = {"2014": "peel-2014", "2015": "peel-2015", "2016": "peel-2016", "2017": "peel-2017", "2018-19": "peel-2018"}
@@ -37,40 +44,61 @@ INTRO = {  # the landing page's first sentence (peel-site.md 1.2)
 }
 INTRO_MORE = {  # peelpipe's own words
     "2014": "PEEL looks at police effectiveness, efficiency and legitimacy. In this first year the "
-            "assessment drew together several separate inspections.",
+    "assessment drew together several separate inspections.",
     "2015": "PEEL looks at police effectiveness, efficiency and legitimacy. The findings for each "
-            "pillar were published at different times during the year.",
+    "pillar were published at different times during the year.",
     "2016": "PEEL looks at police effectiveness, efficiency and legitimacy, and at leadership. Each "
-            "pillar below links to its own report page.",
+    "pillar below links to its own report page.",
     "2017": "PEEL looks at police effectiveness, efficiency and legitimacy. Each pillar below "
-            "links to a page with the questions we asked and what we found.",
+    "links to a page with the questions we asked and what we found.",
     "2018-19": "In 2018/19 we inspected effectiveness, efficiency and legitimacy together, in one "
-               "integrated assessment, and published the results in three tranches.",
+    "integrated assessment, and published the results in three tranches.",
 }
 PILLAR_QUESTION = {  # the pillar's headline question or heading on its page
-    "2014": {"effectiveness": "How well the force tackles crime",
-             "efficiency": "How well the force delivers value for money"},
-    "2015": {"effectiveness": "How effective is the force at keeping people safe and reducing crime?",
-             "efficiency": "How efficient is the force at keeping people safe and reducing crime?",
-             "legitimacy": "How legitimate is the force at keeping people safe and reducing crime?"},
-    "2018-19": {"effectiveness": "How effectively does the force reduce crime and keep people safe?",
-                "efficiency": "How efficiently does the force operate and how sustainable are its services to the public?",
-                "legitimacy": "How legitimately does the force treat the public and its workforce?"},
+    "2014": {
+        "effectiveness": "How well the force tackles crime",
+        "efficiency": "How well the force delivers value for money",
+    },
+    "2015": {
+        "effectiveness": "How effective is the force at keeping people safe and reducing crime?",
+        "efficiency": "How efficient is the force at keeping people safe and reducing crime?",
+        "legitimacy": "How legitimate is the force at keeping people safe and reducing crime?",
+    },
+    "2018-19": {
+        "effectiveness": "How effectively does the force reduce crime and keep people safe?",
+        "efficiency": "How efficiently does the force operate and how sustainable are its services to the public?",
+        "legitimacy": "How legitimately does the force treat the public and its workforce?",
+    },
 }
 PILLAR_QUESTION["2016"] = PILLAR_QUESTION["2015"]
 PILLAR_QUESTION["2017"] = PILLAR_QUESTION["2015"]
 
 # Question wordings per cycle, in the order the site numbers them (peel-site.md 2.3-2.7).
 _EFF_2016 = [
-    ("effectiveness.preventing-crime", "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?"),
-    ("effectiveness.investigating-crime", "How effective is the force at investigating crime and reducing re-offending?"),
-    ("effectiveness.protecting-vulnerable", "How effective is the force at protecting those who are vulnerable from harm, and supporting victims?"),
+    (
+        "effectiveness.preventing-crime",
+        "How effective is the force at preventing crime, tackling anti-social behaviour and keeping people safe?",
+    ),
+    (
+        "effectiveness.investigating-crime",
+        "How effective is the force at investigating crime and reducing re-offending?",
+    ),
+    (
+        "effectiveness.protecting-vulnerable",
+        "How effective is the force at protecting those who are vulnerable from harm, and supporting victims?",
+    ),
     ("effectiveness.serious-organised-crime", "How effective is the force at tackling serious and organised crime?"),
     ("effectiveness.specialist-capabilities", "How effective are the force’s specialist capabilities?"),
 ]
 _LEGIT_2016 = [
-    ("legitimacy.fair-treatment", "To what extent does the force treat all of the people it serves with fairness and respect?"),
-    ("legitimacy.ethical-behaviour", "How well does the force ensure that its workforce behaves ethically and lawfully?"),
+    (
+        "legitimacy.fair-treatment",
+        "To what extent does the force treat all of the people it serves with fairness and respect?",
+    ),
+    (
+        "legitimacy.ethical-behaviour",
+        "How well does the force ensure that its workforce behaves ethically and lawfully?",
+    ),
     ("legitimacy.workforce-fairness", "To what extent does the force treat its workforce with fairness and respect?"),
 ]
 QUESTIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
@@ -81,33 +109,66 @@ QUESTIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
             ("effectiveness.anti-social-behaviour", "How effective is the force at tackling anti-social behaviour?"),
         ],
         "efficiency": [
-            ("efficiency.financial-position", "To what extent is the force taking steps to ensure a secure financial position for the short and long term?"),
+            (
+                "efficiency.financial-position",
+                "To what extent is the force taking steps to ensure a secure financial position for the short and long term?",
+            ),
             ("efficiency.workforce-model", "To what extent has the force got an affordable way of providing policing?"),
         ],
     },
     "2015": {
         "effectiveness": [
-            ("effectiveness.preventing-crime", "How effective is the force at preventing crime and anti-social behaviour, and keeping people safe?"),
-            ("effectiveness.investigating-crime", "How effective is the force at investigating crime and managing offenders?"),
-            ("effectiveness.protecting-vulnerable", "How effective is the force at protecting from harm those who are vulnerable, and supporting victims?"),
-            ("effectiveness.serious-organised-crime", "How effective is the force at tackling serious and organised crime, including its arrangement for fulfilling its national policing responsibilities?"),
+            (
+                "effectiveness.preventing-crime",
+                "How effective is the force at preventing crime and anti-social behaviour, and keeping people safe?",
+            ),
+            (
+                "effectiveness.investigating-crime",
+                "How effective is the force at investigating crime and managing offenders?",
+            ),
+            (
+                "effectiveness.protecting-vulnerable",
+                "How effective is the force at protecting from harm those who are vulnerable, and supporting victims?",
+            ),
+            (
+                "effectiveness.serious-organised-crime",
+                "How effective is the force at tackling serious and organised crime, including its arrangement for fulfilling its national policing responsibilities?",
+            ),
         ],
         "efficiency": [
             ("efficiency.use-of-resources", "How well does the force use its resources to meet its demand?"),
             ("efficiency.workforce-model", "How sustainable and affordable is the workforce model?"),
-            ("efficiency.financial-position", "How sustainable is the force's financial position for the short and long term?"),
+            (
+                "efficiency.financial-position",
+                "How sustainable is the force's financial position for the short and long term?",
+            ),
         ],
         "legitimacy": [
-            ("legitimacy.ethical-culture", "To what extent does practice and behaviour reinforce the wellbeing of staff and an ethical culture?"),
-            ("legitimacy.crime-recording", "To what extent are forces recording crimes in accordance with the Home Office Counting Rules?"),
-            ("legitimacy.fair-treatment", "How well does the force understand, engage with and treat fairly the people it serves to maintain and improve its legitimacy?"),
-            ("legitimacy.stop-and-search", "To what extent are decisions taken on the use of stop and search and Taser fair and appropriate?"),
+            (
+                "legitimacy.ethical-culture",
+                "To what extent does practice and behaviour reinforce the wellbeing of staff and an ethical culture?",
+            ),
+            (
+                "legitimacy.crime-recording",
+                "To what extent are forces recording crimes in accordance with the Home Office Counting Rules?",
+            ),
+            (
+                "legitimacy.fair-treatment",
+                "How well does the force understand, engage with and treat fairly the people it serves to maintain and improve its legitimacy?",
+            ),
+            (
+                "legitimacy.stop-and-search",
+                "To what extent are decisions taken on the use of stop and search and Taser fair and appropriate?",
+            ),
         ],
     },
     "2016": {
         "effectiveness": _EFF_2016,
         "efficiency": [
-            ("efficiency.understanding-demand", "How well does the force understand its current and likely future demand?"),
+            (
+                "efficiency.understanding-demand",
+                "How well does the force understand its current and likely future demand?",
+            ),
             ("efficiency.use-of-resources", "How well does the force use its resources to manage current demand?"),
             ("efficiency.planning-for-future", "How well is the force planning for demand in the future?"),
         ],
@@ -186,22 +247,22 @@ TRANCHE_WORD = {1: "one", 2: "two", 3: "three"}
 # Headline-sentence typos the real site printed (peel-site.md 2.6): reproduced on the pages of
 # the forces they were reported for, so the parser meets them. The line chosen is peelpipe's.
 TYPOS = {
-    ("thames-valley", "2015", "effectiveness"): "drop-is",   # "...reducing crime good."
-    ("northumbria", "2017", "efficiency"): "drop-is",        # "...reducing crime good."
-    ("gwent", "2017", "effectiveness"): "is-requires",       # "...is requires improvement."
+    ("thames-valley", "2015", "effectiveness"): "drop-is",  # "...reducing crime good."
+    ("northumbria", "2017", "efficiency"): "drop-is",  # "...reducing crime good."
+    ("gwent", "2017", "effectiveness"): "is-requires",  # "...is requires improvement."
 }
 
 GENERIC_SUMMARY = {  # peelpipe's own words; no grade words in these
     "2014": "This page brings together what HMIC found in the parts of PEEL 2014 that looked at {topic}. "
-            "The full inspection reports set out the evidence.",
+    "The full inspection reports set out the evidence.",
     "2015": "Our findings on {topic} for PEEL 2015 are summarised here. The full report explains the "
-            "evidence behind each judgment.",
+    "evidence behind each judgment.",
     "2016": "This summary draws on our PEEL 2016 inspection of {topic}. The report, which can be "
-            "downloaded as a PDF, sets out the evidence in full.",
+    "downloaded as a PDF, sets out the evidence in full.",
     "2017": "This summary draws on our PEEL 2017 inspection of {topic}. The report sets out the "
-            "evidence we gathered and the reasons for each judgment.",
+    "evidence we gathered and the reasons for each judgment.",
     "2018-19": "In our integrated PEEL assessment we looked at {topic} alongside the rest of the "
-               "force’s work. The detailed findings set out the evidence in full.",
+    "force’s work. The detailed findings set out the evidence in full.",
 }
 TOPIC = {"effectiveness": "effectiveness", "efficiency": "efficiency", "legitimacy": "legitimacy"}
 GENERIC_QUESTION = {
@@ -273,27 +334,41 @@ AREA_ACTIVITY_2023 = {
     "positive-workplace": "developing a positive workplace",
 }
 
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen", 14: "fourteen"}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+    13: "thirteen",
+    14: "fourteen",
+}
 
 # peelpipe's own words, apart from the formulaic sentences noted
 REPORT_OPENING = {
     "2021-22": "This report sets out what we found when we inspected {name} as part of our PEEL "
-               "programme for 2021/22. PEEL stands for police effectiveness, efficiency and legitimacy.",
+    "programme for 2021/22. PEEL stands for police effectiveness, efficiency and legitimacy.",
     # first sentence formulaic (force page text, peel-site.md 1.2)
     "2023-25": "In 2023\u20132025, we carried out a PEEL inspection of {name}. This report sets out "
-               "what we found and how we reached our judgments.",
+    "what we found and how we reached our judgments.",
 }
 # comparability statements (peel-site.md 2.11), paraphrased
 REPORT_COMPARABILITY = {
     "2021-22": "This year we grade forces against new characteristics of good policing, on a "
-               "five-point scale. That means the grades in this report cannot be compared directly "
-               "with those of earlier PEEL inspections. A lower grade, for example adequate where a "
-               "force was good before, does not by itself mean that the force is doing worse, "
-               "unless the report says so.",
+    "five-point scale. That means the grades in this report cannot be compared directly "
+    "with those of earlier PEEL inspections. A lower grade, for example adequate where a "
+    "force was good before, does not by itself mean that the force is doing worse, "
+    "unless the report says so.",
     "2023-25": "The grades in this inspection cannot be compared directly with those of the "
-               "previous cycle of PEEL inspections: we now look more closely at the outcomes a force "
-               "achieves, and some of the things we inspect have changed.",
+    "previous cycle of PEEL inspections: we now look more closely at the outcomes a force "
+    "achieves, and some of the things we inspect have changed.",
 }
 AREA_MORE = {
     "2021-22": "The full report sets out the evidence behind this judgment.",
@@ -301,7 +376,7 @@ AREA_MORE = {
 }
 SEPARATE_MORE = {
     "disrupting-serious-organised-crime": "We graded this area in a separate inspection of serious "
-                                          "organised crime in the region, and we report on it separately.",
+    "organised crime in the region, and we report on it separately.",
     "workforce-corruption": "We graded this area in a separate inspection of vetting and "
-                            "counter-corruption, and we report on it separately.",
+    "counter-corruption, and we report on it separately.",
 }

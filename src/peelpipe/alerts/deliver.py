@@ -20,8 +20,16 @@ from peelpipe.settings import SEVERITIES, AlertChannel, Settings, redact_url
 
 log = logging.getLogger("peelpipe.alerts")
 
-SEVERITY = {"downgrade": "high", "correction": "high", "withdrawn": "high", "upgrade": "medium",
-            "newly_graded": "medium", "findings_changed": "medium", "new_assessment": "low", "not_comparable": "low"}
+SEVERITY = {
+    "downgrade": "high",
+    "correction": "high",
+    "withdrawn": "high",
+    "upgrade": "medium",
+    "newly_graded": "medium",
+    "findings_changed": "medium",
+    "new_assessment": "low",
+    "not_comparable": "low",
+}
 
 
 def channel_name(url: str, label: str | None = None) -> str:
@@ -42,8 +50,10 @@ class Destination:
 def destinations(settings: Settings, environ: Mapping[str, str] | None = None) -> list[Destination]:
     """Every configured channel: PEELPIPE_ALERT_URLS / alerts.urls (all changes) and [[alerts.channel]]."""
     environ = os.environ if environ is None else environ
-    found = [Destination(channel_name(url), url, AlertChannel(name="all", url_env="PEELPIPE_ALERT_URLS"))
-             for url in settings.alert_urls]
+    found = [
+        Destination(channel_name(url), url, AlertChannel(name="all", url_env="PEELPIPE_ALERT_URLS"))
+        for url in settings.alert_urls
+    ]
     for channel in settings.alert_channels:
         url = environ.get(channel.url_env, "").strip()
         if not url:
@@ -56,14 +66,15 @@ def destinations(settings: Settings, environ: Mapping[str, str] | None = None) -
 def wants(channel: AlertChannel, change: dict[str, Any]) -> bool:
     """Whether a channel's filters let a change through."""
     severity = SEVERITY.get(change["change_type"], "low")
-    return ((not channel.forces or change["force_id"] in channel.forces)
-            and (not channel.change_types or change["change_type"] in channel.change_types)
-            and SEVERITIES.index(severity) >= SEVERITIES.index(channel.min_severity))
+    return (
+        (not channel.forces or change["force_id"] in channel.forces)
+        and (not channel.change_types or change["change_type"] in channel.change_types)
+        and SEVERITIES.index(severity) >= SEVERITIES.index(channel.min_severity)
+    )
 
 
 def _payload(change: dict[str, Any]) -> str:
-    return json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in change.items()},
-                      sort_keys=True)
+    return json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in change.items()}, sort_keys=True)
 
 
 def _send(url: str, title: str, body: str) -> str | None:
@@ -79,8 +90,12 @@ def _send(url: str, title: str, body: str) -> str | None:
         return type(exc).__name__
 
 
-def deliver_alerts(changes: Sequence[dict[str, Any]], alerts: Sequence[dict[str, Any]],
-                   targets: Sequence[str | Destination], now: datetime) -> list[dict[str, Any]]:
+def deliver_alerts(
+    changes: Sequence[dict[str, Any]],
+    alerts: Sequence[dict[str, Any]],
+    targets: Sequence[str | Destination],
+    now: datetime,
+) -> list[dict[str, Any]]:
     """Send each announceable change not yet sent on each channel (filters and mode per channel).
 
     Returns the new alert rows: one per change and channel attempted, 'sent' or 'failed'.
@@ -90,10 +105,16 @@ def deliver_alerts(changes: Sequence[dict[str, Any]], alerts: Sequence[dict[str,
     sent = {(a["change_id"], a["channel"]) for a in alerts if a["status"] == "sent"}
     rows: list[dict[str, Any]] = []
     for target in targets:
-        dest = target if isinstance(target, Destination) else Destination(
-            channel_name(target), target, AlertChannel(name="all", url_env=""))
-        due = [c for c in changes if c.get("announce") and wants(dest.channel, c) and (c["change_id"], dest.name)
-               not in sent]
+        dest = (
+            target
+            if isinstance(target, Destination)
+            else Destination(channel_name(target), target, AlertChannel(name="all", url_env=""))
+        )
+        due = [
+            c
+            for c in changes
+            if c.get("announce") and wants(dest.channel, c) and (c["change_id"], dest.name) not in sent
+        ]
         if not due:
             continue
         if dest.channel.mode == "digest":
@@ -107,8 +128,15 @@ def deliver_alerts(changes: Sequence[dict[str, Any]], alerts: Sequence[dict[str,
         for change, error in outcomes:
             if error:
                 log.error("alert channel %s: %s", dest.name, error)
-            rows.append({"change_id": change["change_id"], "channel": dest.name,
-                         "status": "failed" if error else "sent", "sent_at": now, "error": error})
+            rows.append(
+                {
+                    "change_id": change["change_id"],
+                    "channel": dest.name,
+                    "status": "failed" if error else "sent",
+                    "sent_at": now,
+                    "error": error,
+                }
+            )
     return rows
 
 

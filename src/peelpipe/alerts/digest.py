@@ -26,13 +26,17 @@ def render_markdown(changes: Sequence[dict[str, Any]], title: str = "PEEL grade 
     if not changes:
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
-    lines.append(f"{len(changes)} change(s) in the grades HMICFRS, the police inspectorate, gives the police forces "
-                 "of England and Wales in its PEEL assessments (police effectiveness, efficiency and legitimacy).")
+    lines.append(
+        f"{len(changes)} change(s) in the grades HMICFRS, the police inspectorate, gives the police forces "
+        "of England and Wales in its PEEL assessments (police effectiveness, efficiency and legitimacy)."
+    )
     lines.append("")
-    lines.append("Grades, best first: outstanding, good, adequate (from 2021/22), requires improvement, inadequate. "
-                 "An upgrade or downgrade compares a force's grade for the same area with the previous PEEL cycle. "
-                 "HMICFRS changed its framework in 2021/22 and again in 2023–25 and says grades across those changes "
-                 "cannot be compared directly: such pairs are listed as not comparable, not as better or worse.")
+    lines.append(
+        "Grades, best first: outstanding, good, adequate (from 2021/22), requires improvement, inadequate. "
+        "An upgrade or downgrade compares a force's grade for the same area with the previous PEEL cycle. "
+        "HMICFRS changed its framework in 2021/22 and again in 2023–25 and says grades across those changes "
+        "cannot be compared directly: such pairs are listed as not comparable, not as better or worse."
+    )
     for kind, heading in _TYPE_HEADINGS.items():
         group = [c for c in changes if c["change_type"] == kind]
         if not group:

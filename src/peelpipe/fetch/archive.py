@@ -42,13 +42,28 @@ OBJECTS_DIR = "objects"
 _LEGACY_CHECKPOINT = "fetch-log.index.json"  # earlier versions' index of the JSONL log: a cache, dropped
 _VERSION = 1  # PRAGMA user_version once the table exists and any JSONL log is imported
 # A fetch-log row's fields, in the order entries() gives them (the fields of the earlier JSONL lines).
-FIELDS = ("url", "final_url", "outcome", "status", "sha256", "bytes", "elapsed", "fetched_at", "etag",
-          "last_modified", "content_type", "error", "requests")
-_CREATE = ("""CREATE TABLE IF NOT EXISTS fetches (
+FIELDS = (
+    "url",
+    "final_url",
+    "outcome",
+    "status",
+    "sha256",
+    "bytes",
+    "elapsed",
+    "fetched_at",
+    "etag",
+    "last_modified",
+    "content_type",
+    "error",
+    "requests",
+)
+_CREATE = (
+    """CREATE TABLE IF NOT EXISTS fetches (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     url TEXT NOT NULL, final_url TEXT, outcome TEXT NOT NULL, status INTEGER, sha256 TEXT, bytes INTEGER,
     elapsed REAL, fetched_at TEXT, etag TEXT, last_modified TEXT, content_type TEXT, error TEXT, requests INTEGER)""",
-           "CREATE INDEX IF NOT EXISTS fetches_by_url ON fetches (url, seq)")
+    "CREATE INDEX IF NOT EXISTS fetches_by_url ON fetches (url, seq)",
+)
 _INSERT = f"INSERT INTO fetches ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})"
 _STORED = (FETCHED, NOT_MODIFIED)  # outcomes whose sha256 names the body the url gave
 _PAGE = 5000  # rows entries() reads at a time
@@ -89,11 +104,13 @@ def _legacy_rows(path: Path) -> Iterator[tuple[Any, ...]]:
                 entry = json.loads(raw)
             except ValueError:
                 continue
-            if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not isinstance(
-                    entry.get("outcome"), str):
+            if (
+                not isinstance(entry, dict)
+                or not isinstance(entry.get("url"), str)
+                or not isinstance(entry.get("outcome"), str)
+            ):
                 continue
-            yield tuple(value if isinstance(value, (str, int, float)) else None
-                        for value in map(entry.get, FIELDS))
+            yield tuple(value if isinstance(value, (str, int, float)) else None for value in map(entry.get, FIELDS))
 
 
 class RawArchive:
@@ -121,7 +138,7 @@ class RawArchive:
                 pending = self._pending or set()
                 with self._db_lock:
                     if self._db is not None:  # closing checkpoints the log into its file, unless another
-                        self._db.close()      # connection is open: then the write-ahead file holds the batch
+                        self._db.close()  # connection is open: then the write-ahead file holds the batch
                         self._db = None
                         pending |= {self.log_path, self.log_path.with_name(LOG_NAME + "-wal")}
                 self._pending = None
@@ -276,9 +293,21 @@ class RawArchive:
         fetched_at = result.fetched_at or datetime.now(UTC)
         if fetched_at.tzinfo is not None:
             fetched_at = fetched_at.astimezone(UTC)
-        row = (result.url, result.final_url, result.outcome, result.status, result.sha256, result.bytes,
-               round(result.elapsed, 4), fetched_at.isoformat(), result.etag, result.last_modified,
-               result.content_type, result.error, result.requests)
+        row = (
+            result.url,
+            result.final_url,
+            result.outcome,
+            result.status,
+            result.sha256,
+            result.bytes,
+            round(result.elapsed, 4),
+            fetched_at.isoformat(),
+            result.etag,
+            result.last_modified,
+            result.content_type,
+            result.error,
+            result.requests,
+        )
         with self._log_db(create=True) as db:
             assert db is not None
             try:
@@ -300,8 +329,9 @@ class RawArchive:
         """Every fetch-log entry in fetch order, as a dict of FIELDS (read a page of rows at a time)."""
         seq = 0
         while True:
-            rows = self._query(f"SELECT seq, {', '.join(FIELDS)} FROM fetches WHERE seq > ? ORDER BY seq LIMIT ?",
-                               (seq, _PAGE))
+            rows = self._query(
+                f"SELECT seq, {', '.join(FIELDS)} FROM fetches WHERE seq > ? ORDER BY seq LIMIT ?", (seq, _PAGE)
+            )
             for row in rows:
                 yield dict(zip(FIELDS, row[1:]))
             if len(rows) < _PAGE:
@@ -316,8 +346,11 @@ class RawArchive:
         url redirected): a 304 then means "still the stored body".
         """
         # SQLite takes the bare columns of a max() aggregate from the row holding the maximum
-        latest = self._query("SELECT url, max(seq), sha256, etag, last_modified, final_url FROM fetches "
-                             "WHERE outcome IN (?, ?) AND sha256 IS NOT NULL GROUP BY url", _STORED)
+        latest = self._query(
+            "SELECT url, max(seq), sha256, etag, last_modified, final_url FROM fetches "
+            "WHERE outcome IN (?, ?) AND sha256 IS NOT NULL GROUP BY url",
+            _STORED,
+        )
         result: dict[str, dict[str, Any]] = {}
         for url, _seq, sha, etag, last_modified, final_url in latest:
             if is_sha256(sha) and self.has(sha):
@@ -335,8 +368,10 @@ class RawArchive:
                 return None
             try:  # newest first, read only as far as the first stored body
                 for sha, etag, last_modified, final_url in db.execute(
-                        "SELECT sha256, etag, last_modified, final_url FROM fetches WHERE url = ? "
-                        "AND outcome IN (?, ?) AND sha256 IS NOT NULL ORDER BY seq DESC", (url, *_STORED)):
+                    "SELECT sha256, etag, last_modified, final_url FROM fetches WHERE url = ? "
+                    "AND outcome IN (?, ?) AND sha256 IS NOT NULL ORDER BY seq DESC",
+                    (url, *_STORED),
+                ):
                     if is_sha256(sha) and self.has(sha):
                         return {"etag": etag, "last_modified": last_modified, "sha256": sha, "final_url": final_url}
             except sqlite3.Error as exc:

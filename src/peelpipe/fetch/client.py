@@ -14,17 +14,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from peelpipe.settings import Settings
 from peelpipe.errors import SiteRefusedError
 from peelpipe.fetch.archive import RawArchive
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
+from peelpipe.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -112,9 +113,15 @@ class _Trip:
     requests: int = 0
     log: bool = True
 
-    def result(self, outcome: str, **fields: object) -> FetchResult:
-        return FetchResult(url=self.url, outcome=outcome, elapsed=time.monotonic() - self.started,
-                           fetched_at=datetime.now(timezone.utc), requests=self.requests, **fields)  # type: ignore[arg-type]
+    def result(self, outcome: str, **fields: Any) -> FetchResult:
+        return FetchResult(
+            url=self.url,
+            outcome=outcome,
+            elapsed=time.monotonic() - self.started,
+            fetched_at=datetime.now(UTC),
+            requests=self.requests,
+            **fields,
+        )
 
 
 class RequestBudget:
@@ -151,8 +158,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _host(parts: SplitResult) -> str:
@@ -168,8 +175,15 @@ def _describe(exc: Exception) -> str:
 class Fetcher:
     """Fetches pages politely and records each one in the raw archive. One per task is fine."""
 
-    def __init__(self, settings: Settings, archive: RawArchive, *, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, budget: RequestBudget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        archive: RawArchive,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        budget: RequestBudget | None = None,
+    ) -> None:
         """`sleep` and `clock` pace requests and retries (inject fakes in tests); `budget` caps a whole run."""
         self.settings = settings
         self.budget = budget or RequestBudget(settings.max_requests)
@@ -184,7 +198,9 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept": "text/html"},
             timeout=httpx.Timeout(settings.timeout),
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            follow_redirects=False, http1=True, http2=False,
+            follow_redirects=False,
+            http1=True,
+            http2=False,
         )
 
     def close(self) -> None:
@@ -194,8 +210,9 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def fetch(self, url: str, *, conditional: bool = True) -> FetchResult:
@@ -259,17 +276,29 @@ class Fetcher:
                         trip.log = False
                         return trip.result(DISALLOWED, status=status, final_url=current)
                 except _BudgetExhausted:
-                    return trip.result(FAILED, final_url=current,
-                                       error=f"request budget of {self.budget.limit} exhausted")
+                    return trip.result(
+                        FAILED, final_url=current, error=f"request budget of {self.budget.limit} exhausted"
+                    )
                 continue
             common = {"status": status, "final_url": current, "content_type": got.get("content-type")}
             if status == 304 and conditional_hop and known is not None:
-                return trip.result(NOT_MODIFIED, sha256=known["sha256"], etag=got.get("etag") or known["etag"],
-                                   last_modified=got.get("last-modified") or known["last_modified"], **common)
+                return trip.result(
+                    NOT_MODIFIED,
+                    sha256=known["sha256"],
+                    etag=got.get("etag") or known["etag"],
+                    last_modified=got.get("last-modified") or known["last_modified"],
+                    **common,
+                )
             if status in (200, 203):
                 sha = self.archive.put(reply.body)
-                return trip.result(FETCHED, sha256=sha, bytes=len(reply.body), etag=got.get("etag"),
-                                   last_modified=got.get("last-modified"), **common)
+                return trip.result(
+                    FETCHED,
+                    sha256=sha,
+                    bytes=len(reply.body),
+                    etag=got.get("etag"),
+                    last_modified=got.get("last-modified"),
+                    **common,
+                )
             if status in (404, 410):
                 return trip.result(NOT_FOUND, **common)
             if status == 403:
@@ -314,8 +343,10 @@ class Fetcher:
             if reply.status in RETRY_AFTER_STATUSES:
                 wait = _retry_after(reply.headers.get("retry-after"))
                 if wait is not None and wait > s.max_retry_after:
-                    reply.error = (f"HTTP {reply.status} with Retry-After of {wait:.0f} s, longer than "
-                                   f"max_retry_after {s.max_retry_after:g} s: giving up on this URL")
+                    reply.error = (
+                        f"HTTP {reply.status} with Retry-After of {wait:.0f} s, longer than "
+                        f"max_retry_after {s.max_retry_after:g} s: giving up on this URL"
+                    )
                     return reply
             if attempt >= s.max_retries:
                 last = reply.error or f"HTTP {reply.status}"
@@ -409,6 +440,10 @@ class Fetcher:
         if reply.error is None and status is not None and 400 <= status < 500 and status != 429:
             return None
         why = reply.error or f"HTTP {status}"
-        raise SiteRefusedError(robots_url, f"robots.txt unreachable ({why}); refusing to crawl "
-                                           "(RFC 9309: an unreachable robots.txt means disallow all)",
-                               transient=True, status=status)
+        raise SiteRefusedError(
+            robots_url,
+            f"robots.txt unreachable ({why}); refusing to crawl "
+            "(RFC 9309: an unreachable robots.txt means disallow all)",
+            transient=True,
+            status=status,
+        )

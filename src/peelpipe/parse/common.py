@@ -19,7 +19,7 @@ _TITLE_YEAR = re.compile(r"\bPEEL\s*:?\s*(\d{4})\b|^[A-Z][\w&,' -]+?\s(\d{4})(?:
 def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: bytes that are not UTF-8 are read as cp1252, one run at a time."""
     assert isinstance(error, UnicodeDecodeError)
-    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
 codecs.register_error("peelpipe-cp1252", _legacy_bytes)
@@ -66,8 +66,9 @@ def check_cycle(title: str | None, cycle_year: str, parsed: ParsedPage) -> bool:
     return True
 
 
-def open_page(html: str, page: PageRef, catalogue: Catalogue, parser: str,
-              version: str) -> tuple[ParsedPage, list[Block] | None, LexborHTMLParser | None]:
+def open_page(
+    html: str, page: PageRef, catalogue: Catalogue, parser: str, version: str
+) -> tuple[ParsedPage, list[Block] | None, LexborHTMLParser | None]:
     """Start a parse: the page's record, its blocks and its parsed tree (None when it is cut off or
     of another cycle)."""
     parsed = ParsedPage(page=page, parser=parser, parser_version=f"{parser}/{version}")
@@ -94,9 +95,13 @@ def read_sections(sections: list[Section], catalogue: Catalogue, parsed: ParsedP
             continue
         if obs.area_id in seen:
             if seen[obs.area_id] != obs.grade:
-                parsed.issues.append(ParseIssue("duplicate_judgement",
-                                                f"{obs.area_id} appears twice with different grades; kept the first",
-                                                obs.area_id))
+                parsed.issues.append(
+                    ParseIssue(
+                        "duplicate_judgement",
+                        f"{obs.area_id} appears twice with different grades; kept the first",
+                        obs.area_id,
+                    )
+                )
             continue
         seen[obs.area_id] = obs.grade
         parsed.observations.append(obs)

@@ -29,17 +29,24 @@ PILLARS = ("effectiveness", "efficiency", "legitimacy")
 _GRADE_TAIL = r"(?P<tail>[\s:]*(?:is\s*:?\s*)?(?:not\s+yet\s+graded|not\s+being\s+graded|not\s+graded|to\s+be\s+graded|requires?\s+improvement|outstanding|good|inadequate|[a-z]+(?:\s[a-z]+)?))\s*\."
 _HEADLINE_PILLAR = re.compile(
     r"the extent to which (?P<subject>[^.]{1,90}?) is (?P<word>effective|efficient|legitimate) at keeping people safe "
-    r"and reducing crime" + _GRADE_TAIL, re.IGNORECASE)
+    r"and reducing crime" + _GRADE_TAIL,
+    re.IGNORECASE,
+)
 _HEADLINE_2018 = re.compile(
     r"the extent to which the (?:force|constabulary|service) (?P<word>is effective at reducing crime and keeping "
-    r"people safe|operates efficiently and sustainably|treats the public and its workforce legitimately)"
-    + _GRADE_TAIL, re.IGNORECASE)
+    r"people safe|operates efficiently and sustainably|treats the public and its workforce legitimately)" + _GRADE_TAIL,
+    re.IGNORECASE,
+)
 _TAIL_LEAD = re.compile(r"^[\s:]*(?:is\s*:?\s*)?")  # what comes before the grade words in a tail
 _TRANCHE = re.compile(r"inspected in tranche (one|two|three|1|2|3)\b", re.IGNORECASE)
-_WORD_PILLAR = {"effective": "effectiveness", "efficient": "efficiency", "legitimate": "legitimacy",
-                "is effective at reducing crime and keeping people safe": "effectiveness",
-                "operates efficiently and sustainably": "efficiency",
-                "treats the public and its workforce legitimately": "legitimacy"}
+_WORD_PILLAR = {
+    "effective": "effectiveness",
+    "efficient": "efficiency",
+    "legitimate": "legitimacy",
+    "is effective at reducing crime and keeping people safe": "effectiveness",
+    "operates efficiently and sustainably": "efficiency",
+    "treats the public and its workforce legitimately": "legitimacy",
+}
 
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
@@ -64,16 +71,27 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
 
     headline_unreadable = any(i.reason == "unknown_grade" for i in parsed.issues)
     if not headlines and not box_by_area and not headline_unreadable:
-        return unreadable(parsed, "not_peel_page",
-                          f"no PEEL {cycle.label} headline sentence or pillar box found (title {parsed.title!r})")
+        return unreadable(
+            parsed,
+            "not_peel_page",
+            f"no PEEL {cycle.label} headline sentence or pillar box found (title {parsed.title!r})",
+        )
     for pillar in PILLARS:
         headline, box = headlines.get(pillar), box_by_area.get(pillar)
-        if box is not None and headline is not None and (box.grade, box.grade_status) != (
-                headline.grade, headline.grade_status):
-            parsed.issues.append(ParseIssue(
-                "headline_box_disagree",
-                f"{pillar}: headline says {headline.grade or headline.grade_status}, box says "
-                f"{box.grade or box.grade_status}; kept the box", pillar, "warning"))
+        if (
+            box is not None
+            and headline is not None
+            and (box.grade, box.grade_status) != (headline.grade, headline.grade_status)
+        ):
+            parsed.issues.append(
+                ParseIssue(
+                    "headline_box_disagree",
+                    f"{pillar}: headline says {headline.grade or headline.grade_status}, box says "
+                    f"{box.grade or box.grade_status}; kept the box",
+                    pillar,
+                    "warning",
+                )
+            )
         chosen = box or headline
         if chosen is None and catalogue.expected_status(pillar, page.cycle_id) == UNGRADED:
             chosen = Observation(pillar, pillar, "pillar", None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
@@ -97,9 +115,15 @@ def read_headlines(text: str, parsed: ParsedPage, low: str | None = None) -> dic
             matches.append((_WORD_PILLAR[" ".join(match.group("word").lower().split())], match.group("tail"), sentence))
     pillars = [m[0] for m in matches]
     if len(matches) == 3 and len(set(pillars)) < 3:
-        parsed.issues.append(ParseIssue(
-            "repeated_pillar", f"headline sentences name pillars {pillars}; assigned by position "
-                               "(effectiveness, efficiency, legitimacy)", None, "warning"))
+        parsed.issues.append(
+            ParseIssue(
+                "repeated_pillar",
+                f"headline sentences name pillars {pillars}; assigned by position "
+                "(effectiveness, efficiency, legitimacy)",
+                None,
+                "warning",
+            )
+        )
         pillars = list(PILLARS)
     result: dict[str, Observation] = {}
     for pillar, (_, tail, sentence) in zip(pillars, matches):
@@ -107,13 +131,20 @@ def read_headlines(text: str, parsed: ParsedPage, low: str | None = None) -> dic
         if pillar in result:
             first = result[pillar]
             if word is not None and (word.grade, word.status) != (first.grade, first.grade_status):
-                parsed.issues.append(ParseIssue("duplicate_judgement", f"{pillar}: headline sentences say "
-                                                f"{first.grade or first.grade_status} and {word.grade or word.status}; "
-                                                "kept the first", pillar))
+                parsed.issues.append(
+                    ParseIssue(
+                        "duplicate_judgement",
+                        f"{pillar}: headline sentences say "
+                        f"{first.grade or first.grade_status} and {word.grade or word.status}; "
+                        "kept the first",
+                        pillar,
+                    )
+                )
             continue
         if word is None:
-            parsed.issues.append(ParseIssue("unknown_grade", f"headline grade {tail.strip()!r} is not a known grade word",
-                                            pillar))
+            parsed.issues.append(
+                ParseIssue("unknown_grade", f"headline grade {tail.strip()!r} is not a known grade word", pillar)
+            )
             continue
         result[pillar] = Observation(pillar, pillar, "pillar", word.grade, word.status, SOURCE_HEADLINE, sentence[:200])
     return result

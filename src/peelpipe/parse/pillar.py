@@ -25,8 +25,11 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     cycle = catalogue.cycles[page.cycle_id]
     sections = find_sections(blocks, catalogue, page.cycle_id, page.pillar)
     if not any(s.area is not None for s in sections):
-        return unreadable(parsed, "not_peel_page",
-                          f"no {page.pillar} question of PEEL {cycle.label} found on the page "
-                          f"(title {parsed.title!r}): not a PEEL {page.pillar} page")
+        return unreadable(
+            parsed,
+            "not_peel_page",
+            f"no {page.pillar} question of PEEL {cycle.label} found on the page "
+            f"(title {parsed.title!r}): not a PEEL {page.pillar} page",
+        )
     read_sections(sections, catalogue, parsed)
     return parsed

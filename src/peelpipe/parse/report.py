@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
+from selectolax.lexbor import LexborHTMLParser
+
 from peelpipe.config import Catalogue
 from peelpipe.grades import GRADED, UNGRADED, GradeWord
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, Observation, PageRef, ParsedPage, ParseIssue
-from selectolax.lexbor import LexborHTMLParser
-
 from peelpipe.parse.blocks import HEADING_TAGS, Block
 from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.sections import find_sections, read_findings
@@ -25,19 +25,62 @@ from peelpipe.parse.text import folded, label_of, looks_like_label, phrase_key, 
 PARSER = "report"
 VERSION = "1"
 
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-     "thirteen", "fourteen", "fifteen"])}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+        ]
+    )
+}
 _NUMBER = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
-_INTRO = re.compile(r"assessed how good .{1,150}? is in " + _NUMBER + r" areas? of policing\.?\s*"
-                    r"we make graded judg(?:e)?ments? (?:in|for) " + _NUMBER + r" of (?:these|the)", re.IGNORECASE)
+_INTRO = re.compile(
+    r"assessed how good .{1,150}? is in " + _NUMBER + r" areas? of policing\.?\s*"
+    r"we make graded judg(?:e)?ments? (?:in|for) " + _NUMBER + r" of (?:these|the)",
+    re.IGNORECASE,
+)
 _JUDGMENTS_HEADING = re.compile(r"^(?:our )?judg(?:e)?ments?$|^ein dyfarniadau$", re.IGNORECASE)
-_TABLE_HEADERS = frozenset({"area", "grade", "area grade", "judgment", "judgement", "our judgment", "our judgement",
-                            "maes", "gradd", "area of policing", "graded judgment", "graded judgement"})
+_TABLE_HEADERS = frozenset(
+    {
+        "area",
+        "grade",
+        "area grade",
+        "judgment",
+        "judgement",
+        "our judgment",
+        "our judgement",
+        "maes",
+        "gradd",
+        "area of policing",
+        "graded judgment",
+        "graded judgement",
+    }
+)
 _VICTIM_UNGRADED = re.compile(r"victims of crime\.?\s*we (?:don.t|do not) make a graded judg(?:e)?ment", re.IGNORECASE)
 _WELSH_MARKERS = ("ein dyfarniadau", "crynodeb cyffredinol")
-WELSH_GRADES = {"rhagorol": "outstanding", "da": "good", "digonol": "adequate", "angen gwella": "requires_improvement",
-                "angen gwelliant": "requires_improvement", "annigonol": "inadequate"}
+WELSH_GRADES = {
+    "rhagorol": "outstanding",
+    "da": "good",
+    "digonol": "adequate",
+    "angen gwella": "requires_improvement",
+    "angen gwelliant": "requires_improvement",
+    "annigonol": "inadequate",
+}
 ADDED_LATER = frozenset({"disrupting-serious-organised-crime", "workforce-corruption"})
 _INTRO_START = "assessed how good "  # what every _INTRO match begins with
 _SENTENCE_END = re.compile(r"[.!?]$")
@@ -77,8 +120,9 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         parsed.facts["areas_graded"] = str(_number(intro.group(2)))
     start = _table_start(blocks, intro is not None)
     if start is None:
-        return unreadable(parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): "
-                                                   "not a PEEL report page")
+        return unreadable(
+            parsed, "not_peel_page", f"no 'Our judgments' rows found (title {parsed.title!r}): not a PEEL report page"
+        )
     grid = _grid_rows(html, tree, catalogue, page.cycle_id, welsh, parsed)
     if grid is not None:
         rows, end = grid, start
@@ -92,9 +136,16 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
         rows = [o for o in rows if o.mapped]
         parsed.issues = [i for i in parsed.issues if i.reason != "unmapped_area"]
         if dropped:
-            parsed.issues.append(ParseIssue("welsh_labels_unmapped", f"Welsh copy: {len(dropped)} area label(s) not "
-                                            f"matched to an area ({', '.join(dropped[:3])}); the English page "
-                                            "carries those areas", None, "warning"))
+            parsed.issues.append(
+                ParseIssue(
+                    "welsh_labels_unmapped",
+                    f"Welsh copy: {len(dropped)} area label(s) not "
+                    f"matched to an area ({', '.join(dropped[:3])}); the English page "
+                    "carries those areas",
+                    None,
+                    "warning",
+                )
+            )
     if not rows and not parsed.issues:
         return unreadable(parsed, "not_peel_page", f"'Our judgments' has no rows (title {parsed.title!r})")
     parsed.observations.extend(rows)
@@ -117,8 +168,15 @@ def _table_start(blocks: list[Block], has_intro: bool) -> int | None:
     return None
 
 
-def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: str, welsh: bool,
-               parsed: ParsedPage, has_intro: bool = True) -> tuple[list[Observation], int]:
+def _read_rows(
+    blocks: list[Block],
+    start: int,
+    catalogue: Catalogue,
+    cycle_id: str,
+    welsh: bool,
+    parsed: ParsedPage,
+    has_intro: bool = True,
+) -> tuple[list[Observation], int]:
     """Observations from the judgment rows; also the index where the rows end. A page whose text
     has no intro sentence (has_intro False) has none in any block either."""
     match_area = catalogue.area_matcher(cycle_id)
@@ -148,8 +206,11 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
                 break  # an area's own section: the rows are over
         if label is not None and looks_like_label(text):
             area = match_area(label)
-            parsed.issues.append(ParseIssue("unknown_grade", f"{label!r}: grade {text!r} is not a known grade word",
-                                            area.id if area else None))
+            parsed.issues.append(
+                ParseIssue(
+                    "unknown_grade", f"{label!r}: grade {text!r} is not a known grade word", area.id if area else None
+                )
+            )
             label = None
             continue
         if len(text) <= 120 and not _SENTENCE_END.search(text) and not _JUDGMENTS_HEADING.match(key):
@@ -160,8 +221,9 @@ def _read_rows(blocks: list[Block], start: int, catalogue: Catalogue, cycle_id: 
     return list(rows.values()), index
 
 
-def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id: str, welsh: bool,
-               parsed: ParsedPage) -> list[Observation] | None:
+def _grid_rows(
+    html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id: str, welsh: bool, parsed: ParsedPage
+) -> list[Observation] | None:
     """Rows of a judgments table laid out by grade: one column per grade, the areas listed under it.
     None when the page has no such table."""
     if not any(w in html for w in ("Outstanding", "outstanding", "Rhagorol")):
@@ -181,7 +243,7 @@ def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id
         if not header:
             continue
         rows: dict[str, Observation] = {}
-        for tr in trs[position + 1:]:
+        for tr in trs[position + 1 :]:
             row_cells = [c for c in tr.iter() if c.tag in ("td", "th")]
             for word, cell in zip(header, row_cells):
                 items = [" ".join(n.text(deep=True).split()) for n in cell.css("p, li")]
@@ -194,8 +256,9 @@ def _grid_rows(html: str, tree: LexborHTMLParser, catalogue: Catalogue, cycle_id
     return None
 
 
-def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalogue, cycle_id: str, welsh: bool,
-                parsed: ParsedPage) -> list[Observation]:
+def _later_rows(
+    blocks: list[Block], rows: list[Observation], catalogue: Catalogue, cycle_id: str, welsh: bool, parsed: ParsedPage
+) -> list[Observation]:
     """Judgments added to the page after first publication (serious organised crime, counter-corruption):
     an area label directly followed by a grade line, anywhere after the main rows."""
     have = {o.area_id: o for o in rows}
@@ -208,34 +271,54 @@ def _later_rows(blocks: list[Block], rows: list[Observation], catalogue: Catalog
             continue
         if area.id in have:
             if (have[area.id].grade, have[area.id].grade_status) != (word.grade, word.status):
-                parsed.issues.append(ParseIssue("duplicate_judgement", f"{area.id}: the judgments list says "
-                                                f"{have[area.id].grade}, a later block says {word.grade}; kept the list",
-                                                area.id))
+                parsed.issues.append(
+                    ParseIssue(
+                        "duplicate_judgement",
+                        f"{area.id}: the judgments list says "
+                        f"{have[area.id].grade}, a later block says {word.grade}; kept the list",
+                        area.id,
+                    )
+                )
             continue
         added[area.id] = Observation(area.id, label.text, "area", word.grade, word.status, SOURCE_LABEL, grade.text)
     return list(added.values())
 
 
-def _add_row(rows: dict[str, Observation], label: str, word: GradeWord, printed: str, catalogue: Catalogue,
-             cycle_id: str, parsed: ParsedPage) -> None:
+def _add_row(
+    rows: dict[str, Observation],
+    label: str,
+    word: GradeWord,
+    printed: str,
+    catalogue: Catalogue,
+    cycle_id: str,
+    parsed: ParsedPage,
+) -> None:
     area = catalogue.area_matcher(cycle_id)(label)
     if area is not None and area.level != "area":
         area = None
     area_id = area.id if area else f"unmapped.{slugify(label)}"
     if area is None:
-        parsed.issues.append(ParseIssue("unmapped_area", f"area {label!r} maps to no known area_id; kept as {area_id}",
-                                        area_id, "warning"))
+        parsed.issues.append(
+            ParseIssue(
+                "unmapped_area", f"area {label!r} maps to no known area_id; kept as {area_id}", area_id, "warning"
+            )
+        )
     if area_id in rows:
         if (rows[area_id].grade, rows[area_id].grade_status) != (word.grade, word.status):
-            parsed.issues.append(ParseIssue("duplicate_judgement", f"{area_id} appears twice with different grades; "
-                                                                   "kept the first", area_id))
+            parsed.issues.append(
+                ParseIssue(
+                    "duplicate_judgement", f"{area_id} appears twice with different grades; kept the first", area_id
+                )
+            )
         return
-    rows[area_id] = Observation(area_id, label, "area", word.grade, word.status, SOURCE_LABEL, printed,
-                                mapped=area is not None)
+    rows[area_id] = Observation(
+        area_id, label, "area", word.grade, word.status, SOURCE_LABEL, printed, mapped=area is not None
+    )
 
 
-def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id: str, parsed: ParsedPage,
-                  low: str | None = None) -> None:
+def _add_ungraded(
+    blocks: list[Block], text: str, catalogue: Catalogue, cycle_id: str, parsed: ParsedPage, low: str | None = None
+) -> None:
     """Areas the cycle never grades, where the page reports on them (low = folded(text) when known)."""
     have = {o.area_id for o in parsed.observations}
     mentioned: set[str] = set()
@@ -250,8 +333,9 @@ def _add_ungraded(blocks: list[Block], text: str, catalogue: Catalogue, cycle_id
     for area_id in sorted(mentioned - have):
         if catalogue.expected_status(area_id, cycle_id) == UNGRADED:
             label = next(iter(sorted(catalogue.areas[area_id].labels)), area_id)
-            parsed.observations.append(Observation(area_id, label, "area", None, UNGRADED, SOURCE_CONFIG,
-                                                   "not graded in this cycle"))
+            parsed.observations.append(
+                Observation(area_id, label, "area", None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
+            )
 
 
 def _check_counts(parsed: ParsedPage) -> None:
@@ -268,5 +352,6 @@ def _check_counts(parsed: ParsedPage) -> None:
     if found - later == said:
         parsed.facts["areas_added_later"] = str(later)
         return
-    parsed.issues.append(ParseIssue("count_mismatch", f"the intro says {said} graded areas, the judgments list has "
-                                                      f"{found}", None))
+    parsed.issues.append(
+        ParseIssue("count_mismatch", f"the intro says {said} graded areas, the judgments list has {found}", None)
+    )

@@ -13,18 +13,42 @@ from datetime import date
 
 from peelpipe.config import Area, AreaMatcher, Catalogue
 from peelpipe.grades import GRADED, PENDING, UNGRADED
-from peelpipe.models import (SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue)
+from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue
 from peelpipe.parse.blocks import HEADING_TAGS, Block
-from peelpipe.parse.text import (FINDING_START, finding_kind, first_sentence, folded, is_last_updated, label_of,
-                                 last_updated, looks_like_label, prose_grade, slugify)
+from peelpipe.parse.text import (
+    FINDING_START,
+    finding_kind,
+    first_sentence,
+    folded,
+    is_last_updated,
+    label_of,
+    last_updated,
+    looks_like_label,
+    prose_grade,
+    slugify,
+)
 
-_CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand",
-                           re.IGNORECASE)
-_NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}",
-                            re.IGNORECASE)
+_CARRIED_OVER = re.compile(
+    r"has been carried over|grade and findings from last year.s inspection still stand", re.IGNORECASE
+)
+_NOT_INSPECTED = re.compile(
+    r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}", re.IGNORECASE
+)
 _QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
-_CAPTIONS = frozenset({"our judgement", "our judgment", "judgement", "judgment", "grade", "our grade", "rating",
-                       "overall grade", "overall judgement", "overall judgment"})
+_CAPTIONS = frozenset(
+    {
+        "our judgement",
+        "our judgment",
+        "judgement",
+        "judgment",
+        "grade",
+        "our grade",
+        "rating",
+        "overall grade",
+        "overall judgement",
+        "overall judgment",
+    }
+)
 _CAPTION_MAX = max(map(len, _CAPTIONS))
 _QUESTION_START = re.compile(r"^(?:how|to what extent|what|does|do|is|are|has)\b", re.IGNORECASE)
 _HEADING_LIKE = frozenset({"div", "button", "dt", "summary", "strong", "td", "th"})
@@ -41,8 +65,13 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
 
 
-def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pillar: str | None,
-                  levels: tuple[str, ...] = ("pillar", "question")) -> list[Section]:
+def find_sections(
+    blocks: list[Block],
+    catalogue: Catalogue,
+    cycle_id: str,
+    pillar: str | None,
+    levels: tuple[str, ...] = ("pillar", "question"),
+) -> list[Section]:
     """Split blocks into sections at every heading that names a pillar or question of the cycle.
 
     A heading ending in '?' that names nothing known starts an unmapped section (kept, reported).
@@ -52,8 +81,7 @@ def find_sections(blocks: list[Block], catalogue: Catalogue, cycle_id: str, pill
     match = catalogue.area_matcher(cycle_id, pillar)
     for block in blocks:
         # Only a heading (Block.is_heading), or a question, can start a section.
-        head = (_section_head(block, match, pillar, levels) if block.tag in HEADING_TAGS or "?" in block.text
-                else None)
+        head = _section_head(block, match, pillar, levels) if block.tag in HEADING_TAGS or "?" in block.text else None
         if head is not None:
             current = head
             sections.append(current)
@@ -70,8 +98,9 @@ def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: 
     area = match(text)
     if area is not None and area.level in levels:
         return Section(text, area, area.id, area.level)
-    heading_like = block.is_heading or (block.tag in _HEADING_LIKE and len(text) < 200
-                                         and _QUESTION_START.match(text) is not None)
+    heading_like = block.is_heading or (
+        block.tag in _HEADING_LIKE and len(text) < 200 and _QUESTION_START.match(text) is not None
+    )
     if heading_like and is_question and "question" in levels and pillar:
         return Section(text, None, f"{pillar}.{slugify(text)}", "question")
     return None
@@ -95,10 +124,7 @@ def _drop_empty_duplicates(sections: list[Section]) -> list[Section]:
 
 
 def _has_content(section: Section) -> bool:
-    for block in section.blocks:
-        if len(block.text) > 3:
-            return True
-    return False
+    return any(len(block.text) > 3 for block in section.blocks)
 
 
 @dataclass
@@ -141,8 +167,13 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     prose_sentence = ""  # the first sentence of the first paragraph (not the label, date or number)
     for block in blocks:
         text = block.text
-        if (len(text) >= 25 and block.tag not in HEADING_TAGS and block is not label_block
-                and not is_last_updated(text) and not _QUESTION_NUMBER.match(text)):
+        if (
+            len(text) >= 25
+            and block.tag not in HEADING_TAGS
+            and block is not label_block
+            and not is_last_updated(text)
+            and not _QUESTION_NUMBER.match(text)
+        ):
             prose_sentence = first_sentence(text)
             break
     prose = prose_grade(prose_sentence) if prose_sentence else None
@@ -154,23 +185,42 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     area_label = section.label.strip()
 
     def observe(grade: str | None, status: str, source: str, evidence: str) -> Observation:
-        return Observation(area_id=section.area_id, area_label=area_label, level=section.level, grade=grade,
-                           grade_status=status, grade_source=source, evidence=evidence[:200],
-                           mapped=section.area is not None, carried_over=carried_over)
+        return Observation(
+            area_id=section.area_id,
+            area_label=area_label,
+            level=section.level,
+            grade=grade,
+            grade_status=status,
+            grade_source=source,
+            evidence=evidence[:200],
+            mapped=section.area is not None,
+            carried_over=carried_over,
+        )
 
     observation: Observation | None = None
     if odd_label is not None:
         kept = f"; the summary sentence says {prose}, kept that" if prose else ""
-        issues.append(ParseIssue("unknown_grade", f"grade label {odd_label.text!r} is not a known grade word{kept}",
-                                 section.area_id, "warning" if prose else "error"))
+        issues.append(
+            ParseIssue(
+                "unknown_grade",
+                f"grade label {odd_label.text!r} is not a known grade word{kept}",
+                section.area_id,
+                "warning" if prose else "error",
+            )
+        )
     if label_block is not None:
         word = label_of(label_block.text)
         assert word is not None
         observation = observe(word.grade, word.status, SOURCE_LABEL, label_block.text)
         if word.status == GRADED and prose and prose != word.grade:
-            issues.append(ParseIssue("label_prose_disagree",
-                                     f"label says {word.grade}, summary says {prose}: kept the label",
-                                     section.area_id, "warning"))
+            issues.append(
+                ParseIssue(
+                    "label_prose_disagree",
+                    f"label says {word.grade}, summary says {prose}: kept the label",
+                    section.area_id,
+                    "warning",
+                )
+            )
     elif odd_label is not None and prose is None:
         pass  # reported above; no grade is guessed
     elif prose is not None and not (expected == UNGRADED or not_inspected):
@@ -179,16 +229,25 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
         observation = observe(None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
     elif carried_over:
         observation = observe(None, PENDING, SOURCE_CONFIG, "carried over from the previous inspection")
-        issues.append(ParseIssue("carried_over_without_grade",
-                                 "the page says the grade was carried over but shows none", section.area_id,
-                                 "warning"))
+        issues.append(
+            ParseIssue(
+                "carried_over_without_grade",
+                "the page says the grade was carried over but shows none",
+                section.area_id,
+                "warning",
+            )
+        )
     else:
         severity = "error" if expected == GRADED else "warning"
-        issues.append(ParseIssue("no_grade_found", "no grade label and no grade sentence in the section",
-                                 section.area_id, severity))
+        issues.append(
+            ParseIssue(
+                "no_grade_found", "no grade label and no grade sentence in the section", section.area_id, severity
+            )
+        )
     if section.area is None:
-        issues.append(ParseIssue("unmapped_area", f"question {area_label!r} maps to no known area",
-                                 section.area_id, "warning"))
+        issues.append(
+            ParseIssue("unmapped_area", f"question {area_label!r} maps to no known area", section.area_id, "warning")
+        )
     return SectionResult(observation, read_findings(section), issues, updated)
 
 
@@ -200,8 +259,9 @@ def read_findings(section: Section) -> list[Finding]:
     lead = ""  # "Within three months, the force should:" before a list belongs to each item
     for block in section.blocks:
         text = block.text  # (finding_kind's own first checks, without the call for most blocks)
-        announced = (finding_kind(text) if len(text) <= 60 and (text[:1] in FINDING_START or text[:1].isspace())
-                     else None)
+        announced = (
+            finding_kind(text) if len(text) <= 60 and (text[:1] in FINDING_START or text[:1].isspace()) else None
+        )
         if announced is not None:
             kind, saw_items, lead = announced, False, ""
             continue

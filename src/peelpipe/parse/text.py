@@ -11,10 +11,28 @@ from peelpipe.grades import GradeWord, grade_word, normalise_phrase
 
 _LAST_UPDATED = re.compile(
     r"last\s+updated:?\s*(?:on\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|last\s+updated:?\s*(?:on\s+)?(\d{1,2})\s+([a-z]+)\s+(\d{4})",
-    re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 def last_updated(text: str) -> date | None:
@@ -53,13 +71,42 @@ def label_of(text: str) -> GradeWord | None:
     return None if len(text) > 40 else grade_of(text)
 
 
-_STRUCTURAL = frozenset({
-    "summary", "overview", "introduction", "findings", "key findings", "contents", "print", "share",
-    "download", "back to top", "related", "more", "read more", "next", "previous", "areas for improvement",
-    "area for improvement", "causes of concern", "cause of concern", "recommendations", "recommendation",
-    "innovative practice", "notable practice", "promising practice", "view report", "view the report",
-    "english", "cymraeg", "sample data", "skip to content", "menu", "search",
-})
+_STRUCTURAL = frozenset(
+    {
+        "summary",
+        "overview",
+        "introduction",
+        "findings",
+        "key findings",
+        "contents",
+        "print",
+        "share",
+        "download",
+        "back to top",
+        "related",
+        "more",
+        "read more",
+        "next",
+        "previous",
+        "areas for improvement",
+        "area for improvement",
+        "causes of concern",
+        "cause of concern",
+        "recommendations",
+        "recommendation",
+        "innovative practice",
+        "notable practice",
+        "promising practice",
+        "view report",
+        "view the report",
+        "english",
+        "cymraeg",
+        "sample data",
+        "skip to content",
+        "menu",
+        "search",
+    }
+)
 
 
 _NOT_LABEL = re.compile(r"[?!,;0-9]")
@@ -70,8 +117,13 @@ def looks_like_label(text: str) -> bool:
     if not 0 < len(text.split(None, 3)) <= 3:  # (at most 4 pieces: enough to tell "more than 3 words")
         return False
     key = normalise_phrase(text).strip(" .:")
-    return (key not in _STRUCTURAL and not _NOT_LABEL.search(text)
-            and text[:1].isupper() and not key.startswith("questions for") and not key.startswith("last updated"))
+    return (
+        key not in _STRUCTURAL
+        and not _NOT_LABEL.search(text)
+        and text[:1].isupper()
+        and not key.startswith("questions for")
+        and not key.startswith("last updated")
+    )
 
 
 # A sentence ends at . ! or ? followed by whitespace and a capital, quote or bracket. (Leading with the
@@ -81,7 +133,8 @@ _RI = re.compile(r"\b(?:requires|require|requiring)\s+improvement\b", re.IGNOREC
 _ADJ = re.compile(
     r"\b(?:is|was|remains|are)\s+(?:judged\s+(?:to\s+be\s+)?|assessed\s+as\s+|rated\s+(?:as\s+)?|graded\s+(?:as\s+)?|:\s*)?"
     r"(outstanding|good|adequate|inadequate)\b(?=\s*(?:at\b|in\b|overall\b|[.;:,]|$))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _NOT_GOOD = re.compile(r"\bnot\s+(?:yet\s+)?(?:good|outstanding)\b", re.IGNORECASE)
 _MAX_SUBJECT = 120
 
@@ -107,7 +160,7 @@ def first_sentence(text: str) -> str:
     """The first sentence of a paragraph."""
     text = text.strip()
     end = _SENTENCE_END.search(text)
-    return text if end is None else text[:end.start() + 1]
+    return text if end is None else text[: end.start() + 1]
 
 
 def prose_grade(sentence: str) -> str | None:
@@ -142,7 +195,9 @@ _FINDING_HEADING = re.compile(
     r"(?P<cause_of_concern>(?:accelerated\s+)?causes?\s+of\s+concern\b)"
     r"|(?P<recommendation>recommendations?\b)"
     r"|(?P<area_for_improvement>areas?\s+for\s+improvement\b)"
-    r"|(?P<innovative_practice>(?:innovative|promising|notable)\s+practice\b)", re.I)
+    r"|(?P<innovative_practice>(?:innovative|promising|notable)\s+practice\b)",
+    re.I,
+)
 
 
 def finding_kind(text: str) -> str | None:

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,7 +42,7 @@ __all__ = ["SampleSiteServer", "serve_site", "FALLBACK_DATE"]
 
 # Last-Modified of files that print no "Last updated" date (the index, robots.txt): the day the
 # last PEEL 2018/19 results were announced.
-FALLBACK_DATE = datetime(2020, 2, 6, 12, 0, 0, tzinfo=timezone.utc)
+FALLBACK_DATE = datetime(2020, 2, 6, 12, 0, 0, tzinfo=UTC)
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -86,7 +86,7 @@ def last_modified_for(data: bytes, layer: int = 0) -> datetime:
     dates = []
     for d, m, y in _LAST_UPDATED.findall(data):
         try:
-            dates.append(datetime(int(y), int(m), int(d), 12, 0, 0, tzinfo=timezone.utc))
+            dates.append(datetime(int(y), int(m), int(d), 12, 0, 0, tzinfo=UTC))
         except ValueError:
             continue
     return (max(dates) if dates else FALLBACK_DATE) + timedelta(hours=layer)
@@ -97,8 +97,15 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], layers: tuple[Path, ...],
-                 log: list[tuple[str, str, int]], lock: threading.Lock, family: int = socket.AF_INET) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        layers: tuple[Path, ...],
+        log: list[tuple[str, str, int]],
+        lock: threading.Lock,
+        family: int = socket.AF_INET,
+    ) -> None:
         self.address_family = family
         self.layers = layers
         self.request_log = log
@@ -131,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     # -- quiet --------------------------------------------------------------------------
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def setup(self) -> None:
@@ -168,8 +175,14 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
     # -- helpers ------------------------------------------------------------------------
-    def _send(self, status: int, body: bytes, head: bool, extra: dict[str, str] | None = None,
-              content_type: str = "text/html; charset=utf-8") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        head: bool,
+        extra: dict[str, str] | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> None:
         self._record(status)  # before any byte goes out, so a client that got the answer sees the entry
         self.send_response(status)
         if status != 304:
@@ -246,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError, IndexError):
                 return False
             if since.tzinfo is None:
-                since = since.replace(tzinfo=timezone.utc)
+                since = since.replace(tzinfo=UTC)
             return modified <= since
         return False
 
@@ -263,14 +276,19 @@ class SampleSiteServer:
         self.request_log: list[tuple[str, str, int]] = []
         self._lock = threading.Lock()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._server = _Server((host, port), _Handler, (self.root, *self.overlays), self.request_log,
-                               self._lock, family)
+        self._server = _Server(
+            (host, port), _Handler, (self.root, *self.overlays), self.request_log, self._lock, family
+        )
         self.host = host
         self.port: int = self._server.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"peelpipe-samplesite-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"peelpipe-samplesite-{self.port}",
+            daemon=True,
+        )
         self._stopped = False
         self._thread.start()
 
@@ -299,8 +317,9 @@ class SampleSiteServer:
         return f"<SampleSiteServer {self.url} {state} root={self.root}>"
 
 
-def serve_site(root: Path | None = None, host: str = "127.0.0.1", port: int = 0, *,
-               overlays: Iterable[Path] = ()) -> SampleSiteServer:
+def serve_site(
+    root: Path | None = None, host: str = "127.0.0.1", port: int = 0, *, overlays: Iterable[Path] = ()
+) -> SampleSiteServer:
     """Start serving ``root`` (default: the bundled sample site) and return the running server.
 
     ``port=0`` picks a free port; ``.url`` is the base URL without a trailing slash.
@@ -310,13 +329,19 @@ def serve_site(root: Path | None = None, host: str = "127.0.0.1", port: int = 0,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m peelpipe.samplesite.server",
-                                     description="Serve the peelpipe sample site until Ctrl-C.")
+    parser = argparse.ArgumentParser(
+        prog="python -m peelpipe.samplesite.server", description="Serve the peelpipe sample site until Ctrl-C."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--root", type=Path, default=None, help="site directory (default: the bundled sample site)")
-    parser.add_argument("--overlay", type=Path, action="append", default=[],
-                        help="directory whose files replace the root's (repeatable; later wins)")
+    parser.add_argument(
+        "--overlay",
+        type=Path,
+        action="append",
+        default=[],
+        help="directory whose files replace the root's (repeatable; later wins)",
+    )
     args = parser.parse_args(argv)
     try:
         site = serve_site(args.root, args.host, args.port, overlays=args.overlay)

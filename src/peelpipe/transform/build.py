@@ -16,8 +16,17 @@ from typing import Any
 
 from peelpipe.config import Catalogue
 from peelpipe.grades import GRADED, PENDING, grade_rank
-from peelpipe.models import (DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, SOURCE_CARRIED_OVER, FetchResult,
-                             PageRef, ParsedPage)
+from peelpipe.models import (
+    DISALLOWED,
+    FAILED,
+    FETCHED,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    SOURCE_CARRIED_OVER,
+    FetchResult,
+    PageRef,
+    ParsedPage,
+)
 from peelpipe.transform.changes import detect_changes, detect_finding_changes
 
 Rows = list[dict[str, Any]]
@@ -55,8 +64,9 @@ def _by_url(rows: Rows, key: str) -> dict[str, dict[str, dict[str, Any]]]:
     return grouped
 
 
-def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalogue: Catalogue, run: RunInfo,
-                 now: datetime) -> dict[str, Rows]:
+def build_tables(
+    previous: dict[str, Rows], outcomes: list[PageOutcome], catalogue: Catalogue, run: RunInfo, now: datetime
+) -> dict[str, Rows]:
     """All tables of the next snapshot (alerts and runs as before plus this run)."""
     pages = {r["source_url"]: dict(r) for r in previous.get("pages", [])}
     observations = _by_url(previous.get("observations", []), "area_id")  # url -> area -> row
@@ -98,19 +108,33 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
         row["content_sha256"] = fetch.sha256
         if outcome.reused:
             # Read again (unchanged): a fetch failure recorded by an earlier run is over.
-            issues[url] = [r for r in previous_issues.get(url, [])
-                           if r["reason"] not in ("fetch_failed", "robots_disallowed")]
+            issues[url] = [
+                r for r in previous_issues.get(url, []) if r["reason"] not in ("fetch_failed", "robots_disallowed")
+            ]
             for obs in observations.get(url, {}).values():
                 obs["last_seen_at"] = now
             continue
         parsed = outcome.parsed
         assert parsed is not None
-        row.update(parser_version=parsed.parser_version, title=parsed.title, last_updated=parsed.last_updated,
-                   facts=json.dumps(parsed.facts, sort_keys=True) if parsed.facts else None)
+        row.update(
+            parser_version=parsed.parser_version,
+            title=parsed.title,
+            last_updated=parsed.last_updated,
+            facts=json.dumps(parsed.facts, sort_keys=True) if parsed.facts else None,
+        )
         seen_before = {(r["reason"], r["area_id"], r["detail"]): r["seen_at"] for r in previous_issues.get(url, [])}
-        issues[url] = [_issue(outcome.page, i.area_id, i.severity, i.reason, i.detail, fetch.sha256,
-                              seen_before.get((i.reason, i.area_id, i.detail), now) if replay else now)
-                       for i in parsed.issues]
+        issues[url] = [
+            _issue(
+                outcome.page,
+                i.area_id,
+                i.severity,
+                i.reason,
+                i.detail,
+                fetch.sha256,
+                seen_before.get((i.reason, i.area_id, i.detail), now) if replay else now,
+            )
+            for i in parsed.issues
+        ]
         row["status"] = "parsed" if parsed.readable else "unreadable"
         if parsed.readable:
             observations[url] = _merge_observations(outcome, parsed, observations.get(url, {}), now, replay)
@@ -122,19 +146,53 @@ def build_tables(previous: dict[str, Rows], outcomes: list[PageOutcome], catalog
     all_issues.extend(conflict_issues)
     assessments = build_assessments(pages, judgements, catalogue)
     known = {r["change_id"] for r in previous.get("changes", [])}
-    finding_rows = sorted((r for by_id in findings.values() for r in by_id.values()),
-                          key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"]))
-    new_changes = detect_changes(previous.get("judgements", []), judgements, catalogue, now=now, run_id=run.run_id,
-                                 announce=run.announce, known_ids=known)
-    new_changes += detect_finding_changes(previous.get("findings", []), finding_rows, catalogue, now=now,
-                                          run_id=run.run_id, announce=run.announce, known_ids=known)
-    run_row = {"run_id": run.run_id, "mode": run.mode, "started_at": run.started_at, "finished_at": now,
-               "scope": run.scope, "changes": len(new_changes), "families_failing": failing(outcomes),
-               "outcome": "completed_with_issues" if any(i["seen_at"] == now and i["severity"] == "error"
-                                                         for i in all_issues) else "completed",
-               **{k: run.stats.get(k, 0) for k in ("requests", "not_modified", "bytes_downloaded", "pages_parsed",
-                                                    "pages_reused", "pages_unreadable", "pages_failed",
-                                                    "pages_over_budget")}}
+    finding_rows = sorted(
+        (r for by_id in findings.values() for r in by_id.values()),
+        key=lambda r: (r["force_id"], r["cycle_id"], r["area_id"], r["text"]),
+    )
+    new_changes = detect_changes(
+        previous.get("judgements", []),
+        judgements,
+        catalogue,
+        now=now,
+        run_id=run.run_id,
+        announce=run.announce,
+        known_ids=known,
+    )
+    new_changes += detect_finding_changes(
+        previous.get("findings", []),
+        finding_rows,
+        catalogue,
+        now=now,
+        run_id=run.run_id,
+        announce=run.announce,
+        known_ids=known,
+    )
+    run_row = {
+        "run_id": run.run_id,
+        "mode": run.mode,
+        "started_at": run.started_at,
+        "finished_at": now,
+        "scope": run.scope,
+        "changes": len(new_changes),
+        "families_failing": failing(outcomes),
+        "outcome": "completed_with_issues"
+        if any(i["seen_at"] == now and i["severity"] == "error" for i in all_issues)
+        else "completed",
+        **{
+            k: run.stats.get(k, 0)
+            for k in (
+                "requests",
+                "not_modified",
+                "bytes_downloaded",
+                "pages_parsed",
+                "pages_reused",
+                "pages_unreadable",
+                "pages_failed",
+                "pages_over_budget",
+            )
+        },
+    }
     return {
         "forces": force_rows(catalogue),
         "cycles": cycle_rows(catalogue),
@@ -164,8 +222,9 @@ def failing(outcomes: list[PageOutcome]) -> str:
     return ",".join(sorted(f for f in fetched if not readable.get(f)))
 
 
-def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],
-                        now: datetime, replay: bool = False) -> dict[str, dict[str, Any]]:
+def _merge_observations(
+    outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]], now: datetime, replay: bool = False
+) -> dict[str, dict[str, Any]]:
     """A page's observations after a parse. An area whose grade this parse could not read keeps its
     previous observation (an error issue names it), so a page that degrades loses nothing."""
     page, sha = outcome.page, outcome.fetch.sha256
@@ -175,47 +234,89 @@ def _merge_observations(outcome: PageOutcome, parsed: ParsedPage, before: dict[s
         old = before.get(obs.area_id)
         same = old is not None and old["grade"] == obs.grade and old["grade_status"] == obs.grade_status
         after[obs.area_id] = {
-            "force_id": page.force_id, "cycle_id": page.cycle_id, "area_id": obs.area_id,
-            "area_label": obs.area_label, "level": obs.level, "grade": obs.grade, "grade_status": obs.grade_status,
-            "grade_source": obs.grade_source, "page_kind": page.kind, "source_url": page.url, "content_sha256": sha,
-            "parser_version": parsed.parser_version, "last_updated": parsed.last_updated, "mapped": obs.mapped,
-            "carried_over": obs.carried_over, "evidence": obs.evidence,
+            "force_id": page.force_id,
+            "cycle_id": page.cycle_id,
+            "area_id": obs.area_id,
+            "area_label": obs.area_label,
+            "level": obs.level,
+            "grade": obs.grade,
+            "grade_status": obs.grade_status,
+            "grade_source": obs.grade_source,
+            "page_kind": page.kind,
+            "source_url": page.url,
+            "content_sha256": sha,
+            "parser_version": parsed.parser_version,
+            "last_updated": parsed.last_updated,
+            "mapped": obs.mapped,
+            "carried_over": obs.carried_over,
+            "evidence": obs.evidence,
             "first_seen_at": old["first_seen_at"] if old is not None and same else now,
-            "last_seen_at": old["last_seen_at"] if old is not None and same and replay else now}
+            "last_seen_at": old["last_seen_at"] if old is not None and same and replay else now,
+        }
     return after
 
 
-def _findings(outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]],
-              now: datetime) -> dict[str, dict[str, Any]]:
+def _findings(
+    outcome: PageOutcome, parsed: ParsedPage, before: dict[str, dict[str, Any]], now: datetime
+) -> dict[str, dict[str, Any]]:
     """A page's findings after a parse, keeping when each was first seen."""
     page = outcome.page
     after = {}
     for finding in parsed.findings:
-        fid = hashlib.sha256("\x1f".join((page.force_id, page.cycle_id, finding.area_id, finding.kind,
-                                          finding.text)).encode()).hexdigest()[:20]
+        fid = hashlib.sha256(
+            "\x1f".join((page.force_id, page.cycle_id, finding.area_id, finding.kind, finding.text)).encode()
+        ).hexdigest()[:20]
         old = before.get(fid)
-        after[fid] = {"finding_id": fid, "force_id": page.force_id, "cycle_id": page.cycle_id,
-                      "area_id": finding.area_id, "kind": finding.kind, "text": finding.text, "source_url": page.url,
-                      "first_seen_at": old["first_seen_at"] if old else now}
+        after[fid] = {
+            "finding_id": fid,
+            "force_id": page.force_id,
+            "cycle_id": page.cycle_id,
+            "area_id": finding.area_id,
+            "kind": finding.kind,
+            "text": finding.text,
+            "source_url": page.url,
+            "first_seen_at": old["first_seen_at"] if old else now,
+        }
     return after
 
 
 def _page_row(page: PageRef) -> dict[str, Any]:
-    return {"source_url": page.url, "force_id": page.force_id, "cycle_id": page.cycle_id, "page_kind": page.kind,
-            "pillar": page.pillar, "status": "failed", "http_status": None, "content_sha256": None,
-            "parser_version": None, "title": None, "last_updated": None, "fetched_at": None, "changed_at": None,
-            "facts": None}
+    return {
+        "source_url": page.url,
+        "force_id": page.force_id,
+        "cycle_id": page.cycle_id,
+        "page_kind": page.kind,
+        "pillar": page.pillar,
+        "status": "failed",
+        "http_status": None,
+        "content_sha256": None,
+        "parser_version": None,
+        "title": None,
+        "last_updated": None,
+        "fetched_at": None,
+        "changed_at": None,
+        "facts": None,
+    }
 
 
-def _issue(page: PageRef, area_id: str | None, severity: str, reason: str, detail: str, sha: str | None,
-           now: datetime) -> dict[str, Any]:
-    return {"force_id": page.force_id, "cycle_id": page.cycle_id, "area_id": area_id, "source_url": page.url,
-            "page_kind": page.kind, "severity": severity, "reason": reason, "detail": detail,
-            "content_sha256": sha, "seen_at": now}
+def _issue(
+    page: PageRef, area_id: str | None, severity: str, reason: str, detail: str, sha: str | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "force_id": page.force_id,
+        "cycle_id": page.cycle_id,
+        "area_id": area_id,
+        "source_url": page.url,
+        "page_kind": page.kind,
+        "severity": severity,
+        "reason": reason,
+        "detail": detail,
+        "content_sha256": sha,
+        "seen_at": now,
+    }
 
 
-def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
-                       now: datetime) -> tuple[Rows, Rows]:
+def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue, now: datetime) -> tuple[Rows, Rows]:
     """One judgement per force, cycle and area from all pages stating it; disagreements flagged."""
     groups: dict[tuple[str, str, str], Rows] = {}
     for obs in observations:
@@ -225,19 +326,37 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
     issues: Rows = []
     for key in sorted(groups):
         # Pillar and report pages before landing pages, English before Welsh copies, labels before prose.
-        group = sorted(groups[key], key=lambda o: (_KIND_ORDER.get(o["page_kind"], 2), "/heddlu-" in o["source_url"],
-                                                    _SOURCE_ORDER.get(o["grade_source"], 9), o["source_url"]))
+        group = sorted(
+            groups[key],
+            key=lambda o: (
+                _KIND_ORDER.get(o["page_kind"], 2),
+                "/heddlu-" in o["source_url"],
+                _SOURCE_ORDER.get(o["grade_source"], 9),
+                o["source_url"],
+            ),
+        )
         chosen = group[0]
         states = {(o["grade"], o["grade_status"]) for o in group}
         conflict = len(states) > 1
         detail = None
         if conflict:
-            detail = "; ".join(f"{o['page_kind']} page ({o['grade_source']}): {o['grade'] or o['grade_status']}"
-                               for o in group)
-            issues.append({"force_id": key[0], "cycle_id": key[1], "area_id": key[2], "source_url": chosen["source_url"],
-                           "page_kind": chosen["page_kind"], "severity": "warning", "reason": "pages_disagree",
-                           "detail": f"{detail}; kept the {chosen['page_kind']} page's", "content_sha256": None,
-                           "seen_at": now})
+            detail = "; ".join(
+                f"{o['page_kind']} page ({o['grade_source']}): {o['grade'] or o['grade_status']}" for o in group
+            )
+            issues.append(
+                {
+                    "force_id": key[0],
+                    "cycle_id": key[1],
+                    "area_id": key[2],
+                    "source_url": chosen["source_url"],
+                    "page_kind": chosen["page_kind"],
+                    "severity": "warning",
+                    "reason": "pages_disagree",
+                    "detail": f"{detail}; kept the {chosen['page_kind']} page's",
+                    "content_sha256": None,
+                    "seen_at": now,
+                }
+            )
         grade, status, source = chosen["grade"], chosen["grade_status"], chosen["grade_source"]
         if chosen["carried_over"] and status == PENDING:
             spec = catalogue.cycles.get(key[1])
@@ -249,14 +368,31 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
         old = before.get(key)
         same = old is not None and old["grade"] == grade and old["grade_status"] == status
         scale = catalogue.cycles[key[1]].scale if key[1] in catalogue.cycles else ()
-        judgements.append({
-            "force_id": key[0], "cycle_id": key[1], "area_id": key[2], "area_label": chosen["area_label"],
-            "level": chosen["level"], "grade": grade, "grade_rank": grade_rank(grade, scale),
-            "grade_status": status, "grade_source": source, "source_url": chosen["source_url"],
-            "content_sha256": chosen["content_sha256"], "parser_version": chosen["parser_version"],
-            "first_seen_at": old["first_seen_at"] if old is not None and same else min(o["first_seen_at"] for o in group),
-            "last_seen_at": max(o["last_seen_at"] for o in group), "last_updated": chosen["last_updated"],
-            "mapped": chosen["mapped"], "observations": len(group), "conflict": conflict, "conflict_detail": detail})
+        judgements.append(
+            {
+                "force_id": key[0],
+                "cycle_id": key[1],
+                "area_id": key[2],
+                "area_label": chosen["area_label"],
+                "level": chosen["level"],
+                "grade": grade,
+                "grade_rank": grade_rank(grade, scale),
+                "grade_status": status,
+                "grade_source": source,
+                "source_url": chosen["source_url"],
+                "content_sha256": chosen["content_sha256"],
+                "parser_version": chosen["parser_version"],
+                "first_seen_at": old["first_seen_at"]
+                if old is not None and same
+                else min(o["first_seen_at"] for o in group),
+                "last_seen_at": max(o["last_seen_at"] for o in group),
+                "last_updated": chosen["last_updated"],
+                "mapped": chosen["mapped"],
+                "observations": len(group),
+                "conflict": conflict,
+                "conflict_detail": detail,
+            }
+        )
     return judgements, issues
 
 
@@ -274,33 +410,66 @@ def build_assessments(pages: dict[str, dict[str, Any]], judgements: Rows, catalo
         spec = catalogue.cycles.get(cycle)
         landing = next((p for p in found if p["page_kind"] in ("landing", "report")), None)
         mine = judged.get((force, cycle), [])
-        pillars = [j for j in mine if j["level"] in ("pillar", "area") and catalogue.expected_status(
-            j["area_id"], cycle) == GRADED]
+        pillars = [
+            j
+            for j in mine
+            if j["level"] in ("pillar", "area") and catalogue.expected_status(j["area_id"], cycle) == GRADED
+        ]
         if any(j["grade_status"] == PENDING for j in pillars):
             status = "in_progress"
-        elif pillars and all(j["grade_status"] == GRADED for j in pillars) and len(found) >= len(spec.pages if spec else ()):
+        elif (
+            pillars
+            and all(j["grade_status"] == GRADED for j in pillars)
+            and len(found) >= len(spec.pages if spec else ())
+        ):
             status = "complete"
         else:
             status = "partial"
         facts = json.loads(landing["facts"]) if landing and landing.get("facts") else {}
         dates = [p["last_updated"] for p in found if p.get("last_updated")]
-        rows.append({"force_id": force, "cycle_id": cycle,
-                     "source_url": (landing or sorted(found, key=lambda p: p["source_url"])[0])["source_url"],
-                     "published_on": None, "last_updated": max(dates) if dates else None, "status": status,
-                     "pages_found": len(found), "pages_expected": len(spec.pages) if spec else 0,
-                     "graded": sum(1 for j in mine if j["grade_status"] == GRADED), "tranche": facts.get("tranche")})
+        rows.append(
+            {
+                "force_id": force,
+                "cycle_id": cycle,
+                "source_url": (landing or sorted(found, key=lambda p: p["source_url"])[0])["source_url"],
+                "published_on": None,
+                "last_updated": max(dates) if dates else None,
+                "status": status,
+                "pages_found": len(found),
+                "pages_expected": len(spec.pages) if spec else 0,
+                "graded": sum(1 for j in mine if j["grade_status"] == GRADED),
+                "tranche": facts.get("tranche"),
+            }
+        )
     return rows
 
 
 def force_rows(catalogue: Catalogue) -> Rows:
     """The forces table from configuration."""
-    return [{"force_id": f.id, "name": f.name, "country": f.country, "region": f.region,
-             "aliases": ",".join((*f.aliases, *f.welsh_slugs)) or None} for f in catalogue.forces.values()]
+    return [
+        {
+            "force_id": f.id,
+            "name": f.name,
+            "country": f.country,
+            "region": f.region,
+            "aliases": ",".join((*f.aliases, *f.welsh_slugs)) or None,
+        }
+        for f in catalogue.forces.values()
+    ]
 
 
 def cycle_rows(catalogue: Catalogue) -> Rows:
     """The cycles table from configuration."""
-    return [{"cycle_id": c.id, "label": c.label, "family": c.family, "scale_size": len(c.scale),
-             "scale": ",".join(c.scale), "previous_cycle_id": c.previous,
-             "comparable_with_previous": c.comparable_with_previous, "status": c.status}
-            for c in catalogue.cycles.values()]
+    return [
+        {
+            "cycle_id": c.id,
+            "label": c.label,
+            "family": c.family,
+            "scale_size": len(c.scale),
+            "scale": ",".join(c.scale),
+            "previous_cycle_id": c.previous,
+            "comparable_with_previous": c.comparable_with_previous,
+            "status": c.status,
+        }
+        for c in catalogue.cycles.values()
+    ]

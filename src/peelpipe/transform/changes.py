@@ -30,8 +30,16 @@ def _state(row: dict[str, Any]) -> str | None:
     return state
 
 
-def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: datetime, run_id: str,
-                   announce: bool, known_ids: set[str]) -> Rows:
+def detect_changes(
+    previous: Rows,
+    current: Rows,
+    catalogue: Catalogue,
+    *,
+    now: datetime,
+    run_id: str,
+    announce: bool,
+    known_ids: set[str],
+) -> Rows:
     """New change rows (ids not in known_ids) from the previous and current judgements."""
     before = {(r["force_id"], r["cycle_id"], r["area_id"]): r for r in previous}
     after = {(r["force_id"], r["cycle_id"], r["area_id"]): r for r in current}
@@ -39,39 +47,101 @@ def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: 
     found: list[dict[str, Any]] = []
     seen = set(known_ids)
 
-    def add(kind: str, cid: str, force: str, area: str | None, from_cycle: str | None, to_cycle: str,
-            from_grade: str | None, to_grade: str | None, comparable: bool, url: str | None) -> None:
+    def add(
+        kind: str,
+        cid: str,
+        force: str,
+        area: str | None,
+        from_cycle: str | None,
+        to_cycle: str,
+        from_grade: str | None,
+        to_grade: str | None,
+        comparable: bool,
+        url: str | None,
+    ) -> None:
         if cid in seen:
             return
         seen.add(cid)
-        found.append({"change_id": cid, "change_type": kind, "force_id": force, "area_id": area,
-                      "from_cycle_id": from_cycle, "to_cycle_id": to_cycle, "from_grade": from_grade,
-                      "to_grade": to_grade, "comparable": comparable, "detected_at": now, "source_url": url,
-                      "announce": announce, "run_id": run_id,
-                      "summary": summarise(catalogue, kind, force, area, from_cycle, to_cycle, from_grade, to_grade)})
+        found.append(
+            {
+                "change_id": cid,
+                "change_type": kind,
+                "force_id": force,
+                "area_id": area,
+                "from_cycle_id": from_cycle,
+                "to_cycle_id": to_cycle,
+                "from_grade": from_grade,
+                "to_grade": to_grade,
+                "comparable": comparable,
+                "detected_at": now,
+                "source_url": url,
+                "announce": announce,
+                "run_id": run_id,
+                "summary": summarise(catalogue, kind, force, area, from_cycle, to_cycle, from_grade, to_grade),
+            }
+        )
 
     for (force, cycle, area), row in sorted(after.items()):
         if (force, cycle) not in assessed_before:
-            add("new_assessment", change_id("new_assessment", force, cycle), force, None, None, cycle, None, None,
-                True, row["source_url"])
+            add(
+                "new_assessment",
+                change_id("new_assessment", force, cycle),
+                force,
+                None,
+                None,
+                cycle,
+                None,
+                None,
+                True,
+                row["source_url"],
+            )
             continue
         old = before.get((force, cycle, area))
         new_state = _state(row)
         if old is None or (old["grade_status"] != GRADED and row["grade_status"] == GRADED):
             if row["grade_status"] == GRADED:
-                add("newly_graded", change_id("newly_graded", force, cycle, area, row["grade"]), force, area, cycle,
-                    cycle, None if old is None else _state(old), row["grade"], True, row["source_url"])
+                add(
+                    "newly_graded",
+                    change_id("newly_graded", force, cycle, area, row["grade"]),
+                    force,
+                    area,
+                    cycle,
+                    cycle,
+                    None if old is None else _state(old),
+                    row["grade"],
+                    True,
+                    row["source_url"],
+                )
             continue
         old_state = _state(old)
         if old_state != new_state:
-            add("correction", change_id("correction", force, cycle, area, old_state, new_state,
-                                        row["content_sha256"]),
-                force, area, cycle, cycle, old_state, new_state, True, row["source_url"])
+            add(
+                "correction",
+                change_id("correction", force, cycle, area, old_state, new_state, row["content_sha256"]),
+                force,
+                area,
+                cycle,
+                cycle,
+                old_state,
+                new_state,
+                True,
+                row["source_url"],
+            )
 
     for (force, cycle, area), old in sorted(before.items()):
         if (force, cycle, area) not in after:
-            add("withdrawn", change_id("withdrawn", force, cycle, area, _state(old)), force, area, cycle, cycle,
-                _state(old), None, True, old["source_url"])
+            add(
+                "withdrawn",
+                change_id("withdrawn", force, cycle, area, _state(old)),
+                force,
+                area,
+                cycle,
+                cycle,
+                _state(old),
+                None,
+                True,
+                old["source_url"],
+            )
 
     for (force, cycle, area), row in sorted(after.items()):
         spec = catalogue.cycles.get(cycle)
@@ -89,8 +159,18 @@ def detect_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: 
             comparable = True
         else:
             kind, comparable = "not_comparable", False
-        add(kind, change_id(kind, force, area, spec.previous, cycle, earlier["grade"], row["grade"]), force, area,
-            spec.previous, cycle, earlier["grade"], row["grade"], comparable, row["source_url"])
+        add(
+            kind,
+            change_id(kind, force, area, spec.previous, cycle, earlier["grade"], row["grade"]),
+            force,
+            area,
+            spec.previous,
+            cycle,
+            earlier["grade"],
+            row["grade"],
+            comparable,
+            row["source_url"],
+        )
     return found
 
 
@@ -105,8 +185,16 @@ def area_name(area_id: str) -> str:
     return area_id.replace("-", " ")
 
 
-def summarise(catalogue: Catalogue, kind: str, force: str, area: str | None, from_cycle: str | None,
-              to_cycle: str, from_grade: str | None, to_grade: str | None) -> str:
+def summarise(
+    catalogue: Catalogue,
+    kind: str,
+    force: str,
+    area: str | None,
+    from_cycle: str | None,
+    to_cycle: str,
+    from_grade: str | None,
+    to_grade: str | None,
+) -> str:
     """One line a person who has never seen the data can read."""
     name = catalogue.forces[force].name if force in catalogue.forces else force
     to_label = catalogue.cycles[to_cycle].label if to_cycle in catalogue.cycles else to_cycle
@@ -121,14 +209,27 @@ def summarise(catalogue: Catalogue, kind: str, force: str, area: str | None, fro
     if kind == "withdrawn":
         return f"{name}, {what}: {to_label} grade {grade_label(from_grade)} no longer on the site"
     if kind == "not_comparable":
-        return (f"{name}, {what}: {grade_label(from_grade)} in {from_label}, {grade_label(to_grade)} in {to_label} "
-                "(framework changed: HMICFRS says the grades are not directly comparable)")
-    return f"{name}, {what}: {kind} from {grade_label(from_grade)} ({from_label}) to {grade_label(to_grade)} ({to_label})"
+        return (
+            f"{name}, {what}: {grade_label(from_grade)} in {from_label}, {grade_label(to_grade)} in {to_label} "
+            "(framework changed: HMICFRS says the grades are not directly comparable)"
+        )
+    return (
+        f"{name}, {what}: {kind} from {grade_label(from_grade)} ({from_label}) to {grade_label(to_grade)} ({to_label})"
+    )
 
 
-def detect_finding_changes(previous: Rows, current: Rows, catalogue: Catalogue, *, now: datetime, run_id: str,
-                           announce: bool, known_ids: set[str]) -> Rows:
+def detect_finding_changes(
+    previous: Rows,
+    current: Rows,
+    catalogue: Catalogue,
+    *,
+    now: datetime,
+    run_id: str,
+    announce: bool,
+    known_ids: set[str],
+) -> Rows:
     """A change per force, cycle, area and kind whose findings' texts changed on a page seen before."""
+
     def grouped(rows: Rows) -> dict[tuple[str, str, str, str], set[str]]:
         groups: dict[tuple[str, str, str, str], set[str]] = {}
         for row in rows:
@@ -149,10 +250,23 @@ def detect_finding_changes(previous: Rows, current: Rows, catalogue: Catalogue, 
         name = catalogue.forces[force].name if force in catalogue.forces else force
         label = catalogue.cycles[cycle].label if cycle in catalogue.cycles else cycle
         what = kind.replace("_", " ") + "s"
-        found.append({"change_id": cid, "change_type": "findings_changed", "force_id": force, "area_id": area,
-                      "from_cycle_id": cycle, "to_cycle_id": cycle, "from_grade": None, "to_grade": None,
-                      "comparable": True, "detected_at": now, "source_url": None, "announce": announce,
-                      "run_id": run_id,
-                      "summary": f"{name}, {area_name(area)}: {what} changed on the "
-                                 f"published {label} page ({len(new - old)} new, {len(old - new)} removed)"})
+        found.append(
+            {
+                "change_id": cid,
+                "change_type": "findings_changed",
+                "force_id": force,
+                "area_id": area,
+                "from_cycle_id": cycle,
+                "to_cycle_id": cycle,
+                "from_grade": None,
+                "to_grade": None,
+                "comparable": True,
+                "detected_at": now,
+                "source_url": None,
+                "announce": announce,
+                "run_id": run_id,
+                "summary": f"{name}, {area_name(area)}: {what} changed on the "
+                f"published {label} page ({len(new - old)} new, {len(old - new)} removed)",
+            }
+        )
     return found

@@ -34,10 +34,19 @@ def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
 
 def dictionary_frame() -> pd.DataFrame:
     """Every table's columns with type and meaning: the README sheet."""
-    return pd.DataFrame([{"table": name, "column": f.name, "type": str(f.type),
-                          "nullable": "yes" if f.nullable else "no",
-                          "meaning": (f.metadata or {}).get(b"description", b"").decode()}
-                         for name, schema in TABLES.items() for f in schema])
+    return pd.DataFrame(
+        [
+            {
+                "table": name,
+                "column": f.name,
+                "type": str(f.type),
+                "nullable": "yes" if f.nullable else "no",
+                "meaning": (f.metadata or {}).get(b"description", b"").decode(),
+            }
+            for name, schema in TABLES.items()
+            for f in schema
+        ]
+    )
 
 
 def export(warehouse: Warehouse, fmt: str, out: Path | None = None) -> Path:
@@ -57,9 +66,11 @@ def export(warehouse: Warehouse, fmt: str, out: Path | None = None) -> Path:
         return folder
     if fmt == "json":
         path = base / f"peel-{snapshot}.json"
-        document = {"snapshot_id": snapshot, "schema_version": SCHEMA_VERSION,
-                    "tables": {name: [{k: _plain(v) for k, v in r.items()} for r in rows]
-                               for name, rows in tables.items()}}
+        document = {
+            "snapshot_id": snapshot,
+            "schema_version": SCHEMA_VERSION,
+            "tables": {name: [{k: _plain(v) for k, v in r.items()} for r in rows] for name, rows in tables.items()},
+        }
         write_atomic(path, json.dumps(document, indent=1, ensure_ascii=False).encode())
         return path
     if fmt == "xlsx":

@@ -18,8 +18,13 @@ from peelpipe.warehouse.store import write_atomic
 
 Rows = list[dict[str, Any]]
 
-SHORT = {"outstanding": "Outst.", "good": "Good", "adequate": "Adeq.", "requires_improvement": "RI",
-         "inadequate": "Inad."}
+SHORT = {
+    "outstanding": "Outst.",
+    "good": "Good",
+    "adequate": "Adeq.",
+    "requires_improvement": "RI",
+    "inadequate": "Inad.",
+}
 STATUS_TEXT = {"pending": "pending", "not_graded": "not graded", "ungraded": "ungraded"}
 LEVEL_ORDER = {"pillar": 0, "area": 1, "question": 2}
 MAX_CHANGES = 60
@@ -61,7 +66,9 @@ def _heading(area_id: str, label: str | None) -> str:
     return label or area_id
 
 
-def matrix_columns(cycles: Rows, judgements: Rows, area_order: list[str] | None = None) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
+def matrix_columns(
+    cycles: Rows, judgements: Rows, area_order: list[str] | None = None
+) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
     """For each cycle with judgements: its top-level areas (pillars, or 2021/22-on areas) in order."""
     order = {a: i for i, a in enumerate(area_order or [])}
     labels: dict[tuple[str, str], str] = {}
@@ -96,8 +103,9 @@ def render_report_page(tables: dict[str, Rows], manifest: dict[str, Any], area_o
     return "\n".join(parts)
 
 
-def write_report_page(root: Path, tables: dict[str, Rows], manifest: dict[str, Any],
-                      area_order: list[str] | None = None) -> Path:
+def write_report_page(
+    root: Path, tables: dict[str, Rows], manifest: dict[str, Any], area_order: list[str] | None = None
+) -> Path:
     """(Re)write <root>/report.html atomically for the snapshot just published."""
     target = root / "report.html"
     write_atomic(target, render_report_page(tables, manifest, area_order).encode("utf-8"))
@@ -111,16 +119,16 @@ def _head(manifest: dict[str, Any]) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="peelpipe-snapshot" content="{_e(manifest.get('snapshot_id'))}">
-<title>PEEL grades: forces, cycles and areas (peelpipe snapshot {_e(manifest.get('snapshot_id'))})</title>
+<meta name="peelpipe-snapshot" content="{_e(manifest.get("snapshot_id"))}">
+<title>PEEL grades: forces, cycles and areas (peelpipe snapshot {_e(manifest.get("snapshot_id"))})</title>
 <style>
-{_asset('report.css')}</style>
+{_asset("report.css")}</style>
 </head>
 <body>
 <a class="skip" href="#matrix">Skip to the grade matrix</a>
 <header>
 <h1>PEEL grades of the police forces of England and Wales</h1>
-<p>Read by peelpipe from the HMICFRS PEEL pages. Snapshot <code>{_e(manifest.get('snapshot_id'))}</code>,
+<p>Read by peelpipe from the HMICFRS PEEL pages. Snapshot <code>{_e(manifest.get("snapshot_id"))}</code>,
 published {_e(created)} UTC. Each grade links to the page it was read from.</p>
 <nav aria-label="Sections"><ul>
 <li><a href="#matrix">Grade matrix</a></li><li><a href="#histories">Force histories</a></li>
@@ -151,13 +159,18 @@ def _force_attrs(force: dict[str, Any] | None, force_id: str) -> str:
     return f'data-force="{_e(force_id)}" data-name="{_e(name.lower())}" data-region="{_e(region)}"'
 
 
-def _matrix(forces: Rows, columns: list[tuple[dict[str, Any], list[tuple[str, str]]]], judgements: Rows, assessments: Rows) -> str:
+def _matrix(
+    forces: Rows, columns: list[tuple[dict[str, Any], list[tuple[str, str]]]], judgements: Rows, assessments: Rows
+) -> str:
     by_key = {(j["force_id"], j["cycle_id"], j["area_id"]): j for j in judgements}
     assessed = {(a["force_id"], a["cycle_id"]) for a in assessments}
-    top = "".join(f'<th scope="colgroup" colspan="{len(areas)}" class="cycle">{_e(cycle["label"])}</th>'
-                  for cycle, areas in columns)
-    sub = "".join(f'<th scope="col" class="area"><span>{_e(label)}</span></th>'
-                  for _, areas in columns for _, label in areas)
+    top = "".join(
+        f'<th scope="colgroup" colspan="{len(areas)}" class="cycle">{_e(cycle["label"])}</th>'
+        for cycle, areas in columns
+    )
+    sub = "".join(
+        f'<th scope="col" class="area"><span>{_e(label)}</span></th>' for _, areas in columns for _, label in areas
+    )
     rows = []
     for force in forces:
         cells = []
@@ -170,11 +183,15 @@ def _matrix(forces: Rows, columns: list[tuple[dict[str, Any], list[tuple[str, st
                 else:
                     text = SHORT.get(row.get("grade") or "", grade_text(row))
                     title = grade_text(row)
-                cells.append(f'<td class="{_cell_class(row)}" data-cycle="{_e(cycle["cycle_id"])}" '
-                             f'data-area="{_e(area_id)}" title="{_e(cycle["label"])}, {_e(label)}: {_e(title)}">'
-                             f'<span aria-hidden="true">{_e(text)}</span><span class="sr">{_e(title)}</span></td>')
-        rows.append(f'<tr {_force_attrs(force, force["force_id"])}><th scope="row">'
-                    f'<a href="#force-{_e(force["force_id"])}">{_e(force["name"])}</a></th>{"".join(cells)}</tr>')
+                cells.append(
+                    f'<td class="{_cell_class(row)}" data-cycle="{_e(cycle["cycle_id"])}" '
+                    f'data-area="{_e(area_id)}" title="{_e(cycle["label"])}, {_e(label)}: {_e(title)}">'
+                    f'<span aria-hidden="true">{_e(text)}</span><span class="sr">{_e(title)}</span></td>'
+                )
+        rows.append(
+            f'<tr {_force_attrs(force, force["force_id"])}><th scope="row">'
+            f'<a href="#force-{_e(force["force_id"])}">{_e(force["name"])}</a></th>{"".join(cells)}</tr>'
+        )
     return f"""<section id="matrix" aria-labelledby="matrix-h">
 <h2 id="matrix-h">Grade matrix</h2>
 <p>Each force's overall grades: the pillars of PEEL 2014 to 2018/19, the areas from 2021/22 on.
@@ -189,11 +206,14 @@ Scroll sideways on a small screen; a force's name opens its full history.</p>
 
 
 def _legend() -> str:
-    items = "".join(f'<li><span class="swatch g-{g}">{_e(s)}</span> {_e(g.replace("_", " "))}</li>'
-                    for g, s in SHORT.items())
-    items += ('<li><span class="swatch g-pending">pending</span> not yet graded</li>'
-              '<li><span class="swatch g-ungraded">ungraded</span> assessed, not graded</li>'
-              '<li><span class="swatch g-none">?</span> assessment found, grade not read</li>')
+    items = "".join(
+        f'<li><span class="swatch g-{g}">{_e(s)}</span> {_e(g.replace("_", " "))}</li>' for g, s in SHORT.items()
+    )
+    items += (
+        '<li><span class="swatch g-pending">pending</span> not yet graded</li>'
+        '<li><span class="swatch g-ungraded">ungraded</span> assessed, not graded</li>'
+        '<li><span class="swatch g-none">?</span> assessment found, grade not read</li>'
+    )
     return f'<section aria-label="Key"><h3>Key</h3><ul class="legend">{items}</ul></section>'
 
 
@@ -206,12 +226,16 @@ def _histories(forces: Rows, cycles: Rows, judgements: Rows, findings: Rows) -> 
     finding_counts = Counter((f["force_id"], f["cycle_id"]) for f in findings)
     sections = []
     for force in forces:
-        rows = sorted(per_force.get(force["force_id"], []),
-                      key=lambda j: (cycle_order.get(j["cycle_id"], 99), LEVEL_ORDER.get(j["level"], 9), j["area_id"]))
+        rows = sorted(
+            per_force.get(force["force_id"], []),
+            key=lambda j: (cycle_order.get(j["cycle_id"], 99), LEVEL_ORDER.get(j["level"], 9), j["area_id"]),
+        )
         body = "".join(
             f'<tr class="lvl-{_e(j["level"])}"><td>{_e(labels.get(j["cycle_id"], j["cycle_id"]))}</td>'
             f'<td>{_e(j["area_label"])}</td><td class="{_cell_class(j)}">{_e(grade_text(j))}</td>'
-            f'<td>{_e(j.get("grade_source"))}</td><td>{_link(j.get("source_url"))}</td></tr>' for j in rows)
+            f"<td>{_e(j.get('grade_source'))}</td><td>{_link(j.get('source_url'))}</td></tr>"
+            for j in rows
+        )
         graded = sum(1 for j in rows if j.get("grade"))
         found = sum(finding_counts[(force["force_id"], c["cycle_id"])] for c in cycles)
         sections.append(
@@ -221,19 +245,24 @@ def _histories(forces: Rows, cycles: Rows, judgements: Rows, findings: Rows) -> 
             f'<div class="scroll" tabindex="0" role="region" aria-label="{_e(force["name"])} history">'
             f'<table><thead><tr><th scope="col">Cycle</th><th scope="col">What was judged</th>'
             f'<th scope="col">Grade</th><th scope="col">Read from</th><th scope="col">Page</th></tr></thead>'
-            f'<tbody>{body}</tbody></table></div></details></section>')
-    return (f'<section id="histories" aria-labelledby="histories-h"><h2 id="histories-h">Force histories</h2>'
-            f'<p>Every judgement of each force, pillars and areas first, then the questions under them.</p>'
-            f'{"".join(sections)}</section>')
+            f"<tbody>{body}</tbody></table></div></details></section>"
+        )
+    return (
+        f'<section id="histories" aria-labelledby="histories-h"><h2 id="histories-h">Force histories</h2>'
+        f"<p>Every judgement of each force, pillars and areas first, then the questions under them.</p>"
+        f"{''.join(sections)}</section>"
+    )
 
 
 def _changes(changes: Rows, forces: dict[str, dict[str, Any]]) -> str:
     latest = sorted(changes, key=lambda c: (c["detected_at"], c["change_id"]), reverse=True)[:MAX_CHANGES]
     rows = "".join(
-        f'<tr {_force_attrs(forces.get(c["force_id"]), c["force_id"])}><td>{c["detected_at"]:%Y-%m-%d}</td>'
-        f'<td>{_e(forces.get(c["force_id"], {}).get("name", c["force_id"]))}</td>'
+        f"<tr {_force_attrs(forces.get(c['force_id']), c['force_id'])}><td>{c['detected_at']:%Y-%m-%d}</td>"
+        f"<td>{_e(forces.get(c['force_id'], {}).get('name', c['force_id']))}</td>"
         f'<td class="ct-{_e(c["change_type"])}">{_e(c["change_type"].replace("_", " "))}</td>'
-        f'<td>{_e(c["summary"])}</td><td>{_link(c.get("source_url"))}</td></tr>' for c in latest)
+        f"<td>{_e(c['summary'])}</td><td>{_link(c.get('source_url'))}</td></tr>"
+        for c in latest
+    )
     if not rows:
         rows = '<tr><td colspan="5">No changes recorded yet.</td></tr>'
     return f"""<section id="changes" aria-labelledby="changes-h"><h2 id="changes-h">Latest changes</h2>
@@ -250,9 +279,15 @@ def _coverage(cycles: Rows, forces: Rows, assessments: Rows) -> str:
     rows = []
     for cycle in cycles:
         missing = [f["name"] for f in forces if f["force_id"] not in found[cycle["cycle_id"]]]
-        gap = f"<details><summary>{len(missing)} missing</summary>{_e(', '.join(missing))}</details>" if missing else "none"
-        rows.append(f'<tr><th scope="row">{_e(cycle["label"])}</th><td>{_e(cycle["status"])}</td>'
-                    f'<td>{len(found[cycle["cycle_id"]])} of {len(forces)}</td><td>{gap}</td></tr>')
+        gap = (
+            f"<details><summary>{len(missing)} missing</summary>{_e(', '.join(missing))}</details>"
+            if missing
+            else "none"
+        )
+        rows.append(
+            f'<tr><th scope="row">{_e(cycle["label"])}</th><td>{_e(cycle["status"])}</td>'
+            f"<td>{len(found[cycle['cycle_id']])} of {len(forces)}</td><td>{gap}</td></tr>"
+        )
     return f"""<section id="coverage" aria-labelledby="coverage-h"><h2 id="coverage-h">Coverage</h2>
 <div class="scroll" tabindex="0" role="region" aria-label="Coverage"><table>
 <thead><tr><th scope="col">Cycle</th><th scope="col">Status</th><th scope="col">Forces found</th>
@@ -262,26 +297,39 @@ def _coverage(cycles: Rows, forces: Rows, assessments: Rows) -> str:
 def _issues(issues: Rows, forces: dict[str, dict[str, Any]]) -> str:
     ordered = sorted(issues, key=lambda i: (i["severity"] != "error", i["reason"], i["source_url"]))
     counts = Counter((i["severity"], i["reason"]) for i in issues)
-    summary = ", ".join(f"{n} {sev} {reason.replace('_', ' ')}" for (sev, reason), n in sorted(counts.items())) or "none"
+    summary = (
+        ", ".join(f"{n} {sev} {reason.replace('_', ' ')}" for (sev, reason), n in sorted(counts.items())) or "none"
+    )
     rows = "".join(
-        f'<tr {_force_attrs(forces.get(i["force_id"]), i["force_id"])}><td>{_e(i["severity"])}</td>'
-        f'<td>{_e(i["reason"])}</td><td>{_e(forces.get(i["force_id"], {}).get("name", i["force_id"]))} '
-        f'{_e(i["cycle_id"])}</td><td>{_e(i["detail"][:300])}</td><td>{_link(i.get("source_url"))}</td></tr>'
-        for i in ordered[:MAX_ISSUES])
-    more = f"<p>Showing {MAX_ISSUES} of {len(issues)}; the parse_issues table has them all.</p>" if len(issues) > MAX_ISSUES else ""
-    table = "" if not rows else f"""<div class="scroll" tabindex="0" role="region" aria-label="Parse issues"><table>
+        f"<tr {_force_attrs(forces.get(i['force_id']), i['force_id'])}><td>{_e(i['severity'])}</td>"
+        f"<td>{_e(i['reason'])}</td><td>{_e(forces.get(i['force_id'], {}).get('name', i['force_id']))} "
+        f"{_e(i['cycle_id'])}</td><td>{_e(i['detail'][:300])}</td><td>{_link(i.get('source_url'))}</td></tr>"
+        for i in ordered[:MAX_ISSUES]
+    )
+    more = (
+        f"<p>Showing {MAX_ISSUES} of {len(issues)}; the parse_issues table has them all.</p>"
+        if len(issues) > MAX_ISSUES
+        else ""
+    )
+    table = (
+        ""
+        if not rows
+        else f"""<div class="scroll" tabindex="0" role="region" aria-label="Parse issues"><table>
 <thead><tr><th scope="col">Severity</th><th scope="col">Reason</th><th scope="col">Force and cycle</th>
 <th scope="col">What the parser saw</th><th scope="col">Page</th></tr></thead><tbody>{rows}</tbody></table></div>"""
-    return (f'<section id="issues" aria-labelledby="issues-h"><h2 id="issues-h">Parse issues</h2>'
-            f'<p>{len(issues)} issues: {_e(summary)}.</p>{more}{table}</section>')
+    )
+    return (
+        f'<section id="issues" aria-labelledby="issues-h"><h2 id="issues-h">Parse issues</h2>'
+        f"<p>{len(issues)} issues: {_e(summary)}.</p>{more}{table}</section>"
+    )
 
 
 def _snapshot(manifest: dict[str, Any]) -> str:
     tables = ", ".join(f"{_e(k)} {v['rows']}" for k, v in manifest.get("tables", {}).items())
     return f"""<section id="snapshot" aria-labelledby="snapshot-h"><h2 id="snapshot-h">Snapshot</h2><dl>
-<dt>Snapshot</dt><dd><code>{_e(manifest.get('snapshot_id'))}</code> (schema {_e(manifest.get('schema_version'))})</dd>
-<dt>Created</dt><dd>{_e(manifest.get('created_at'))}</dd><dt>Run</dt><dd><code>{_e(manifest.get('run_id'))}</code></dd>
-<dt>Previous snapshot</dt><dd><code>{_e(manifest.get('previous_snapshot_id') or 'none')}</code></dd>
+<dt>Snapshot</dt><dd><code>{_e(manifest.get("snapshot_id"))}</code> (schema {_e(manifest.get("schema_version"))})</dd>
+<dt>Created</dt><dd>{_e(manifest.get("created_at"))}</dd><dt>Run</dt><dd><code>{_e(manifest.get("run_id"))}</code></dd>
+<dt>Previous snapshot</dt><dd><code>{_e(manifest.get("previous_snapshot_id") or "none")}</code></dd>
 <dt>Rows</dt><dd>{tables}</dd></dl>
 <p>Query the same data: <code>duckdb warehouse/peel.duckdb</code> or <code>peelpipe sql "select * from current_grades"</code>.</p>
 </section>"""

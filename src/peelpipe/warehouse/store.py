@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ class Warehouse:
         if missing:
             raise WarehouseError(f"publish needs every table; missing {sorted(missing)}")
         previous = self.manifest()
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         snapshot_id = created.strftime("%Y%m%dT%H%M%S%fZ")
         staging = self.snapshots_dir / f".staging-{snapshot_id}"
         final = self.snapshots_dir / snapshot_id
@@ -125,8 +125,11 @@ class Warehouse:
                     os.fsync(fh.fileno())
                 if pq.read_metadata(path).num_rows != table.num_rows:
                     raise WarehouseError(f"table {name} did not read back with {table.num_rows} rows")
-                entries[name] = {"path": f"snapshots/{snapshot_id}/{name}.parquet", "rows": table.num_rows,
-                                 "bytes": path.stat().st_size}
+                entries[name] = {
+                    "path": f"snapshots/{snapshot_id}/{name}.parquet",
+                    "rows": table.num_rows,
+                    "bytes": path.stat().st_size,
+                }
                 _reached(f"table-written:{name}")
             _fsync_dir(staging)
             os.rename(staging, final)
@@ -146,13 +149,15 @@ class Warehouse:
             self._point_current_link(snapshot_id)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            if not (self.manifest() or {}).get("snapshot_id") == snapshot_id:
+            if (self.manifest() or {}).get("snapshot_id") != snapshot_id:
                 shutil.rmtree(final, ignore_errors=True)
             if isinstance(exc, OSError):  # disk full, permissions: say which file, and that nothing was lost
                 kept = f"snapshot {previous['snapshot_id']} stays current" if previous else "nothing was published"
-                raise WarehouseError(f"could not write the new snapshot: {exc.strerror or exc} "
-                                     f"({exc.filename or self.root}); {kept}. Free space or fix permissions "
-                                     f"and run again.") from exc
+                raise WarehouseError(
+                    f"could not write the new snapshot: {exc.strerror or exc} "
+                    f"({exc.filename or self.root}); {kept}. Free space or fix permissions "
+                    f"and run again."
+                ) from exc
             raise
         self._prune(snapshot_id)
         return manifest
@@ -171,7 +176,7 @@ class Warehouse:
     def _prune(self, current_id: str) -> None:
         """Keep the newest snapshots; remove older ones and staging left by crashed runs."""
         names = sorted(p.name for p in self.snapshots_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-        for name in names[:-self.keep_snapshots]:
+        for name in names[: -self.keep_snapshots]:
             if name != current_id:
                 shutil.rmtree(self.snapshots_dir / name, ignore_errors=True)
         for stale in self.snapshots_dir.glob(".staging-*"):
@@ -190,9 +195,11 @@ class Warehouse:
             except FileExistsError:
                 holder = _read_lock(path)
                 if holder and _alive(holder):
-                    since = datetime.fromtimestamp(holder.get("since", 0), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-                    raise LockedError(f"warehouse {self.root} is being written by pid {holder.get('pid')} "
-                                      f"({holder.get('purpose')}, since {since}); try again when it finishes") from None
+                    since = datetime.fromtimestamp(holder.get("since", 0), UTC).strftime("%Y-%m-%d %H:%M UTC")
+                    raise LockedError(
+                        f"warehouse {self.root} is being written by pid {holder.get('pid')} "
+                        f"({holder.get('purpose')}, since {since}); try again when it finishes"
+                    ) from None
                 path.unlink(missing_ok=True)  # stale: its process is gone
                 continue
             with os.fdopen(fd, "w") as fh:
@@ -246,8 +253,9 @@ def to_arrow(name: str, rows: Rows) -> pa.Table:
     table = pa.Table.from_arrays(arrays, schema=schema)
     for field in schema:
         if not field.nullable and table.column(field.name).null_count:
-            raise WarehouseError(f"table {name}: column {field.name} must not be null "
-                                 f"({table.column(field.name).null_count} rows are)")
+            raise WarehouseError(
+                f"table {name}: column {field.name} must not be null ({table.column(field.name).null_count} rows are)"
+            )
     return table
 
 
@@ -261,8 +269,9 @@ def _refuse_lossy(values: list[Any], kind: pa.DataType) -> None:
         return
     for value in values:
         if isinstance(value, wrong):
-            raise TypeError(f"expected {'an integer' if wrong is float else 'a str'}, "
-                            f"got {type(value).__name__} {value!r:.60}")
+            raise TypeError(
+                f"expected {'an integer' if wrong is float else 'a str'}, got {type(value).__name__} {value!r:.60}"
+            )
 
 
 def rows_of(table: pa.Table) -> Rows:
