@@ -146,7 +146,7 @@ def test_channel_filters_and_digest_mode(tmp_path: Path) -> None:
 
 
 def test_health_alert_after_a_page_family_fails_n_runs_in_a_row() -> None:
-    from peelpipe.pipeline import failing_families
+    from peelpipe.alerts.runs import failing_families
 
     def run(day: int, failing: str) -> dict:
         return {"started_at": datetime(2026, 11, day, tzinfo=UTC), "families_failing": failing}

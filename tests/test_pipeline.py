@@ -12,6 +12,7 @@ from sites import landing_page, local_catalogue, pillar_page, write_page
 
 from peelpipe import pipeline
 from peelpipe.errors import SiteRefusedError
+from peelpipe.replay import replay
 from peelpipe.report import run_summary_text
 from peelpipe.samplesite import SITE_ROOT, serve_site
 
@@ -321,7 +322,7 @@ def test_replay_rebuilds_from_the_archive_without_the_network(tmp_path: Path) ->
     wh = pipeline.open_warehouse(catalogue)
     before = wh.read_all()
     offline = local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True)  # nothing listens there
-    summary = pipeline.replay(offline)
+    summary = replay(offline)
     after = wh.read_all()
     for name in before:
         if name != "runs":  # every table but the run log is the same, row for row
@@ -521,7 +522,7 @@ def test_replay_keeps_a_withdrawn_page_withdrawn(tmp_path: Path) -> None:
     wh = pipeline.open_warehouse(catalogue)
     before = sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements"))
     assert ("efficiency.understanding-demand", "good") not in before
-    pipeline.replay(local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True))
+    replay(local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True))
     assert sorted((j["area_id"], j["grade"]) for j in wh.read_table("judgements")) == before
 
 

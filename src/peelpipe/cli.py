@@ -262,7 +262,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from peelpipe.pipeline import replay
+    from peelpipe.replay import replay
     from peelpipe.report import progress_printer
 
     catalogue = _catalogue(args)

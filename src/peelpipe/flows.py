@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peelpipe import pipeline
 from peelpipe.alerts import render_markdown
+from peelpipe.alerts.runs import alert_run_failed
 from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
 from peelpipe.fetch import RequestBudget
@@ -177,14 +178,14 @@ def _health_alert(flow: Any, flow_run: FlowRun, state: State) -> None:
         error: BaseException = exc
     else:
         error = RuntimeError(message)
-    pipeline.alert_run_failed(load(_settings_of(flow_run)), "scheduled run", error)
+    alert_run_failed(load(_settings_of(flow_run)), "scheduled run", error)
 
 
 def _cancelled(flow: Any, flow_run: FlowRun, state: State) -> None:
     """A cancelled run published nothing: say so in its logs, and on the health channels for a scheduled run."""
     logging.getLogger("peelpipe").warning("run %s cancelled: the previous snapshot is still current", flow_run.name)
     if flow.name == REFRESH_FLOW_NAME:
-        pipeline.alert_run_failed(
+        alert_run_failed(
             load(_settings_of(flow_run)), "scheduled run", RuntimeError(f"cancelled ({state.message or state.name})")
         )
 

@@ -1,8 +1,8 @@
-"""The pipeline as plain functions: plan, fetch, parse, build, publish. No Prefect here.
+"""The pipeline as plain functions: plan, discover, fetch and parse per cycle, build, publish, alert.
 
-The Prefect flows in flows/ call these same steps as coarse tasks; tests and benchmarks call
-them directly. Fetching goes through one polite client; parsing reads bodies back from the raw
-archive so that any page can be re-parsed without the network.
+The order of the steps is written once, in run_pipeline; the Prefect flows (peelpipe.flows) pass it
+the same steps wrapped as tasks. No Prefect here. Fetching goes through one polite client; parsing
+reads bodies back from the raw archive, so any page can be re-parsed without the network.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from peelpipe.alerts.runs import alert_step
 from peelpipe.config import Catalogue
 from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
@@ -322,7 +323,8 @@ def fetch_cycle_step(
 def publish_step(catalogue: Catalogue, outcomes: list[PageOutcome], run: RunInfo, alerts: bool) -> RunSummary:
     """Step 3: merge into the current snapshot, detect changes, deliver alerts when asked, publish."""
     warehouse = open_warehouse(catalogue)
-    return build_and_publish(catalogue, warehouse, outcomes, run, alert_step(catalogue, warehouse) if alerts else None)
+    deliver = alert_step(catalogue, warehouse) if alerts else None
+    return build_and_publish(catalogue, warehouse, outcomes, run, deliver)
 
 
 DIRECT = Steps(discover=discover_step, fetch_cycle=fetch_cycle_step, publish=publish_step)
@@ -375,140 +377,3 @@ def scope_text(cycle_ids: list[str], force_ids: list[str], catalogue: Catalogue)
     cycles = "all cycles" if set(cycle_ids) >= set(catalogue.cycles) else "cycles " + ",".join(cycle_ids)
     forces = "all forces" if set(force_ids) >= set(catalogue.forces) else "forces " + ",".join(force_ids)
     return f"{cycles}; {forces}"
-
-
-def alert_step(
-    catalogue: Catalogue, warehouse: Warehouse
-) -> Callable[[dict[str, list[dict[str, Any]]], RunInfo], dict[str, int]]:
-    """The delivery step of a run: the Markdown digest beside the warehouse, each channel's alerts,
-    and a health alert when a page family has failed to parse health_after_runs runs in a row."""
-    from peelpipe.alerts import deliver_alerts, deliver_health, destinations, write_digest
-
-    def deliver(tables: dict[str, list[dict[str, Any]]], run: RunInfo) -> dict[str, int]:
-        now = datetime.now(UTC)
-        new = [c for c in tables["changes"] if c["run_id"] == run.run_id]
-        counts = {"digest": 0, "sent": 0, "failed": 0, "health": 0}
-        if catalogue.settings.digest and new:
-            path = write_digest(warehouse.root / "digests", run.run_id, new)
-            counts["digest"] = 1
-            tables["alerts"].extend(
-                {
-                    "change_id": c["change_id"],
-                    "channel": f"digest:{path.name}",
-                    "status": "sent",
-                    "sent_at": now,
-                    "error": None,
-                }
-                for c in new
-                if c["announce"]
-            )
-        targets = destinations(catalogue.settings)
-        rows = deliver_alerts(tables["changes"], tables["alerts"], targets, now)
-        tables["alerts"].extend(rows)
-        counts["sent"] = sum(1 for r in rows if r["status"] == "sent")
-        counts["failed"] = sum(1 for r in rows if r["status"] == "failed")
-        for family in failing_families(tables["runs"], catalogue.settings.health_after_runs):
-            counts["health"] += deliver_health(
-                targets,
-                f"peelpipe: {family} pages stopped parsing",
-                f"{family} pages have been fetched but not read in the last {catalogue.settings.health_after_runs} "
-                "runs: the site's markup or wording may have changed. See 'peelpipe status' for the parse issues.",
-            )
-        return counts
-
-    return deliver
-
-
-def failing_families(runs: list[dict[str, Any]], after: int) -> list[str]:
-    """Page families (cycle/kind) that failed in exactly the last `after` runs in a row (alert once)."""
-    recent = sorted(runs, key=lambda r: r["started_at"], reverse=True)
-    if not recent:
-        return []
-    result = []
-    for family in filter(None, (recent[0].get("families_failing") or "").split(",")):
-        streak = 0
-        for row in recent:
-            if family not in (row.get("families_failing") or "").split(","):
-                break
-            streak += 1
-        if streak == after:
-            result.append(family)
-    return result
-
-
-def alert_run_failed(catalogue: Catalogue, mode: str, error: BaseException) -> int:
-    """Tell the health channels that a run failed (the warehouse keeps its previous snapshot)."""
-    from peelpipe.alerts import deliver_health, destinations
-
-    first_line = (str(error).splitlines() or [type(error).__name__])[0]
-    return deliver_health(
-        destinations(catalogue.settings),
-        f"peelpipe {mode} failed",
-        f"peelpipe {mode} failed: {type(error).__name__}: {first_line}. The warehouse still holds "
-        "the previous snapshot.",
-    )
-
-
-def replay_outcomes(
-    catalogue: Catalogue, warehouse: Warehouse, refs: list[PageRef], progress: Progress | None = None
-) -> list[PageOutcome]:
-    """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
-    (its stored body, or a 404 for a page the site had withdrawn)."""
-    from urllib.parse import urlsplit
-
-    from peelpipe.models import NOT_FOUND
-
-    archive = RawArchive(warehouse.root / "raw")
-    bodies = {urlsplit(url).path.rstrip("/") + "/": sha for url, sha in archive.latest_bodies().items()}
-    gone: set[str] = set()
-    for entry in archive.entries():  # in order: the last word on each path wins
-        path = urlsplit(entry.get("url") or "").path.rstrip("/") + "/"
-        if entry.get("outcome") == NOT_FOUND:
-            gone.add(path)
-        elif entry.get("outcome") in (FETCHED, NOT_MODIFIED):
-            gone.discard(path)
-    outcomes = []
-    archived = gone | bodies.keys()
-    known = [ref for ref in refs if ref.path.rstrip("/") + "/" in archived]
-    for number, ref in enumerate(known, 1):
-        key = ref.path.rstrip("/") + "/"
-        now = datetime.now(UTC)
-        if key in gone:
-            outcomes.append(
-                PageOutcome(ref, FetchResult(url=ref.fetch_url, outcome=NOT_FOUND, status=404, fetched_at=now))
-            )
-        else:
-            result = FetchResult(url=ref.fetch_url, outcome=FETCHED, status=200, sha256=bodies[key], fetched_at=now)
-            outcomes.append(PageOutcome(ref, result, parse_page(archive.get(bodies[key]), ref, catalogue)))
-        if progress:
-            progress(number, len(known), ref, outcomes[-1].fetch.outcome)
-    return outcomes
-
-
-def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary:
-    """Rebuild judgements, findings and issues from the raw archive with no network; history is kept."""
-    warehouse = open_warehouse(catalogue)
-    cycles, skipped = parseable_cycles(catalogue, list(catalogue.cycles))
-    refs = plan_pages(catalogue, cycles, list(catalogue.forces))
-    run = new_run("replay", "raw archive", announce=False)
-    with warehouse.lock("peelpipe replay"):
-        outcomes = replay_outcomes(catalogue, warehouse, refs, progress)
-        run.stats = outcome_stats(outcomes, {})
-        current = warehouse.read_all()
-        now = datetime.now(UTC)
-        tables = build_tables(current, outcomes, catalogue, run, now)
-        # A rebuild is not news: keep the change history as it was, with no changes from this run.
-        tables["changes"] = current["changes"]
-        tables["runs"][-1]["changes"] = 0
-        manifest = warehouse.publish(tables, run.run_id)
-        write_readers(catalogue, warehouse, tables, manifest)
-    return RunSummary(
-        run_id=run.run_id,
-        mode="replay",
-        snapshot_id=manifest["snapshot_id"],
-        warehouse=str(warehouse.root),
-        pages_planned=len(outcomes),
-        stats=run.stats,
-        tables={k: v["rows"] for k, v in manifest["tables"].items()},
-        skipped_cycles=skipped,
-    )

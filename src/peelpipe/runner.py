@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from peelpipe import pipeline
+from peelpipe.alerts.runs import alert_run_failed
 from peelpipe.config import Catalogue
 from peelpipe.errors import ConfigError
 from peelpipe.report import progress_printer
@@ -80,7 +81,7 @@ def execute(
             )
         except Exception as exc:
             if mode == "run" and not isinstance(exc, ConfigError):
-                pipeline.alert_run_failed(catalogue, mode, exc)
+                alert_run_failed(catalogue, mode, exc)
             raise
     prefect_environment(catalogue.settings.prefect_home)
     check_configured_server()
