@@ -151,3 +151,30 @@ def test_a_cancelled_scheduled_run_tells_the_health_channels(tmp_path: Path, mon
         bodies = [json.loads(r.body) for r in receiver.requests_to("/hook")]
     assert [b["title"] for b in bodies] == ["peelpipe scheduled run failed"]  # the scheduled run's only
     assert "cancelled from the UI" in bodies[0]["message"] and "previous snapshot" in bodies[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "error, retried",
+    [
+        ("transient fetch error", True),
+        ("connection refused", True),
+        ("403 bot block", False),
+        ("bad configuration", False),
+        ("a bug", False),
+    ],
+)
+def test_tasks_are_retried_only_for_transient_errors(error: str, retried: bool) -> None:
+    import httpx
+    from prefect.states import Failed
+
+    from peelpipe.errors import ConfigError, FetchError, SiteRefusedError
+    from peelpipe.flows import transient_only
+
+    raised = {
+        "transient fetch error": FetchError("https://example.org/p", "HTTP 503", transient=True, status=503),
+        "connection refused": httpx.ConnectError("connection refused"),
+        "403 bot block": SiteRefusedError("https://example.org/p", "HTTP 403", status=403),
+        "bad configuration": ConfigError("request_delay must be >= 0"),
+        "a bug": KeyError("grade"),
+    }[error]
+    assert transient_only(None, None, Failed(data=raised)) is retried
