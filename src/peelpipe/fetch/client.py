@@ -1,8 +1,9 @@
 """The polite HTTP client: bytes in, no parsing.
 
 One connection, a delay between requests to a host shared by every Fetcher in the process,
-robots.txt, conditional requests against the raw archive, a response size cap, redirects only
-to configured hosts, and bounded retries with backoff that honour Retry-After.
+robots.txt (its rules and cache live in robots.py), conditional requests against the raw archive,
+a response size cap, redirects only to configured hosts, and bounded retries with backoff that
+honour Retry-After.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import httpx
 
 from peelpipe.errors import SiteRefusedError
 from peelpipe.fetch.archive import RawArchive
+from peelpipe.fetch.robots import REDIRECT_STATUSES, BudgetExhausted, RobotsRules, load_robots, reset_robots
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
 from peelpipe.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class _Pacer:
@@ -69,16 +70,12 @@ class _Pacer:
 
 
 _PACER = _Pacer()
-ROBOTS_TTL = 3600.0  # seconds a robots.txt is trusted within one process (RFC 9309 allows up to 24 h)
-_ROBOTS: dict[tuple[str, str], tuple[float, RobotFileParser | None]] = {}  # (origin, UA) -> (read at, rules)
-_ROBOTS_LOCK = threading.Lock()
 
 
 def reset_pacer() -> None:
     """Forget when hosts were last contacted and their robots.txt (tests start from a clean slate)."""
     _PACER.reset()
-    with _ROBOTS_LOCK:
-        _ROBOTS.clear()
+    reset_robots()
 
 
 @dataclass
@@ -142,10 +139,6 @@ class RequestBudget:
             self.used += 1
 
 
-class _BudgetExhausted(Exception):
-    pass
-
-
 def _retry_after(value: str | None) -> float | None:
     """Seconds a Retry-After header asks for (delta seconds or an HTTP date), None if absent or unreadable."""
     if not value:
@@ -192,8 +185,7 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._random = random.Random()
-        self._robots: dict[str, RobotFileParser | None] = {}  # origin -> rules (None: everything allowed)
-        self._delays: dict[str, float] = {}  # host -> delay between requests (Crawl-delay may raise it)
+        self._robots = RobotsRules(settings.user_agent, settings.request_delay)
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept": "text/html"},
             timeout=httpx.Timeout(settings.timeout),
@@ -240,11 +232,11 @@ class Fetcher:
             return trip.result(FAILED, error=refused)
         try:
             if self._budget_left() == 0:
-                raise _BudgetExhausted
+                raise BudgetExhausted
             if not self._allowed(url, trip):
                 trip.log = False
                 return trip.result(DISALLOWED)
-        except _BudgetExhausted:
+        except BudgetExhausted:
             trip.log = trip.requests > 0
             return trip.result(FAILED, error=f"request budget of {self.budget.limit} exhausted")
         known = self.archive.validators_for(url) if conditional else None
@@ -275,7 +267,7 @@ class Fetcher:
                     if not self._allowed(current, trip):
                         trip.log = False
                         return trip.result(DISALLOWED, status=status, final_url=current)
-                except _BudgetExhausted:
+                except BudgetExhausted:
                     return trip.result(
                         FAILED, final_url=current, error=f"request budget of {self.budget.limit} exhausted"
                     )
@@ -365,7 +357,7 @@ class Fetcher:
             trip.log = trip.requests > 0
             return _Reply(error=f"request budget of {self.budget.limit} exhausted", final=True, budget=True)
         host = urlsplit(url).netloc.lower()
-        _PACER.wait(host, self._delays.get(host, s.request_delay), self._clock, self._sleep)
+        _PACER.wait(host, self._robots.delay(host), self._clock, self._sleep)
         self.stats.requests += 1
         self.budget.spend()
         trip.requests += 1
@@ -395,55 +387,8 @@ class Fetcher:
         """Whether robots.txt of the URL's origin lets our user agent fetch it (read once per origin)."""
         if not self.settings.respect_robots:
             return True
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        if origin not in self._robots:
-            # Shared across Fetchers (one per task): one robots.txt request per run, not per task.
-            key = (origin, self.settings.user_agent)
-            with _ROBOTS_LOCK:
-                cached = _ROBOTS.get(key)
-            if cached is not None and time.monotonic() - cached[0] < ROBOTS_TTL:
-                rules = cached[1]
-            else:
-                rules = self._load_robots(origin, trip)
-                with _ROBOTS_LOCK:
-                    _ROBOTS[key] = (time.monotonic(), rules)
-            self._robots[origin] = rules
-            if rules is not None:
-                delay = rules.crawl_delay(self.settings.user_agent)
-                self._delays[parts.netloc] = max(self.settings.request_delay, float(delay or 0))
-        rules = self._robots[origin]
-        return rules is None or rules.can_fetch(self.settings.user_agent, url)
 
-    def _load_robots(self, origin: str, trip: _Trip) -> RobotFileParser | None:
-        """Fetch and parse robots.txt (RFC 9309): 4xx allows all; 5xx or unreachable refuses the site."""
-        robots_url = current = f"{origin}/robots.txt"
-        seen = [current]
-        while True:
-            reply = self._send(current, {"Accept": "text/plain"}, trip)
-            if reply.budget:
-                raise _BudgetExhausted
-            if reply.status not in REDIRECT_STATUSES or reply.error:
-                break
-            target, error = self._redirect_target(current, reply.headers.get("location"), seen)
-            if error and error.startswith("redirect to other host"):
-                raise SiteRefusedError(robots_url, f"robots.txt {error}; add the host to allowed_hosts")
-            if error:
-                return None  # RFC 9309: too many redirects means robots.txt is unavailable
-            seen.append(target)
-            current = target
-        status = reply.status
-        if reply.error is None and status is not None and 200 <= status < 300:
-            rules = RobotFileParser(robots_url)
-            rules.parse(reply.body.decode("utf-8-sig", errors="replace").splitlines())
-            return rules
-        if reply.error is None and status is not None and 400 <= status < 500 and status != 429:
-            return None
-        why = reply.error or f"HTTP {status}"
-        raise SiteRefusedError(
-            robots_url,
-            f"robots.txt unreachable ({why}); refusing to crawl "
-            "(RFC 9309: an unreachable robots.txt means disallow all)",
-            transient=True,
-            status=status,
-        )
+        def load(origin: str) -> RobotFileParser | None:
+            return load_robots(origin, lambda u, headers: self._send(u, headers, trip), self._redirect_target)
+
+        return self._robots.allowed(url, load)
