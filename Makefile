@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint bench fuzz venv clean browser test-latest lock
+.PHONY: demo test lint bench venv clean browser test-latest lock
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -138,3 +138,22 @@ def test_a_refused_run_ends_in_one_clear_line_with_the_traceback_kept(prefect_se
         assert run.state.is_failed()
         logs = [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))]
     assert any("Traceback" in m and "SiteRefusedError" in m for m in logs), logs
+
+
+def test_a_run_past_its_time_limit_is_one_clear_line_and_frees_the_lock(prefect_server, tmp_path: Path) -> None:
+    with ScriptedServer() as slow:
+        slow.route("/robots.txt", Reply(404))
+        slow.route("*", Reply(404, b"<html><body>not here</body></html>", delay=1.0))  # every page takes 1 s
+        done = backfill(
+            tmp_path,
+            slow.url,
+            cli_env(
+                PREFECT_API_URL=prefect_server.url,
+                PREFECT_HOME=str(tmp_path / "client-home"),
+                PEELPIPE_RUN_TIMEOUT="3",
+            ),
+        )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("peelpipe: error: the run stopped at its time limit") and "run_timeout" in line, line
+    assert not (tmp_path / "wh" / ".lock").exists() and not (tmp_path / "wh" / "CURRENT").exists()

@@ -215,16 +215,21 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
     assert not deployment.paused and deployment.schedules[0].active
 
 
-def test_prefect_yaml_deployment_runs_on_a_process_worker(prefect_server: Server, tmp_path: Path) -> None:
+def test_prefect_yaml_deployments_run_on_a_process_worker(prefect_server: Server, tmp_path: Path) -> None:
     env = prefect_server.env()
     prefect_server.run([PREFECT, "work-pool", "create", schedule.WORK_POOL, "--type", "process"], env)
-    prefect_server.run([PREFECT, "--no-prompt", "deploy", "--name", schedule.DEPLOYMENT_NAME], env)
+    prefect_server.run([PREFECT, "--no-prompt", "deploy", "--all"], env)
     with prefect_client(prefect_server) as client:
         deployment = find_deployment(client)
+        stale = client.read_deployment_by_name(f"peel-stale-refresh/{schedule.STALE_DEPLOYMENT_NAME}")
+        (automation,) = client.read_resource_related_automations(f"prefect.deployment.{stale.id}")
     assert deployment.work_pool_name == schedule.WORK_POOL
     assert deployment.entrypoint == "flows/peel.py:refresh_flow"
     assert deployment.pull_steps == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
+    assert deployment.job_variables["env"]["PREFECT_LOGGING_EXTRA_LOGGERS"] == "peelpipe"
     assert_schedule(deployment)
+    assert stale.entrypoint == "flows/peel.py:stale_refresh_flow" and stale.work_pool_name == schedule.WORK_POOL
+    assert automation.trigger.posture.value == "Proactive" and automation.trigger.within.total_seconds() == 93600
 
     warehouse = tmp_path / "warehouse"
     with serve_site() as site:

@@ -373,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (peelpipe changes | head): nothing is wrong, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit, when stdout is flushed
         return 0
+    except TimeoutError as exc:  # the run's time limit (run_timeout), reached through Prefect
+        print(
+            f"peelpipe: error: the run stopped at its time limit ({exc}); the previous snapshot is still "
+            "current. Raise run_timeout (PEELPIPE_RUN_TIMEOUT) if the site is just slow.",
+            file=sys.stderr,
+        )
+        return 1
     except OSError as exc:  # a disk full, a folder without permission: say which file and why
         where = f" ({exc.filename})" if exc.filename else ""
         print(

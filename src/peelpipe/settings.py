@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from peelpipe import __version__
 from peelpipe.errors import ConfigError
 
 
@@ -86,7 +87,10 @@ class Settings:
     base_url: str = "https://hmicfrs.justiceinspectorates.gov.uk"
     allowed_hosts: tuple[str, ...] = ()
     index_pages: tuple[str, ...] = ()
-    user_agent: str = "peelpipe/0.1"
+    user_agent: str = (
+        f"peelpipe/{__version__} (+https://github.com/peelpipe/peelpipe; PEEL grade tracker; "
+        "polite: one connection, delay between requests)"
+    )
     request_delay: float = 2.0
     timeout: float = 30.0
     max_retries: int = 4
