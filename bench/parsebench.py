@@ -16,7 +16,8 @@ from reference_bs4 import bs_blocks
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage
-from peelpipe.parse import blocks, parse_page
+from peelpipe.parse import parse_page
+from peelpipe.parse.blocks import Block
 from peelpipe.pipeline import plan_pages
 
 Page = tuple[PageRef, bytes, "dict[str, str] | None"]  # ref, body, grades the page prints (None: unknown)
@@ -38,7 +39,7 @@ def bs4_blocks() -> Iterator[list[int]]:
     Yields a one-item call counter, so a refactor that bypasses the swap is noticed."""
     calls = [0]
 
-    def counted(html: str | bytes):  # noqa: ANN202 - same shape as html_blocks
+    def counted(html: str | bytes) -> tuple[list[Block], Any]:  # the shape of html_blocks
         calls[0] += 1
         return bs_blocks(html)
 
@@ -52,17 +53,6 @@ def bs4_blocks() -> Iterator[list[int]]:
     finally:
         for module, original in patched:
             module.html_blocks = original
-
-
-@contextmanager
-def python_walk() -> Iterator[None]:
-    """html_blocks with its walk in Python, as on a machine where the compiled walk was not built."""
-    compiled = blocks._compiled
-    blocks._compiled = None
-    try:
-        yield
-    finally:
-        blocks._compiled = compiled
 
 
 def grades_of(parsed: ParsedPage) -> dict[str, str]:
@@ -79,7 +69,6 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
     reference part of its own cost, so the ratio errs in its favour.)
     """
     ours: list[float] = []
-    python_walk_s: list[float] = []
     theirs: list[float] = []
     mine: list[ParsedPage] = []
     ref: list[ParsedPage] = []
@@ -94,25 +83,18 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
                 parse_page(body, r, catalogue)
     for _ in range(repeat):
         mine = _timed_pass(pages, catalogue, ours)
-        if blocks._compiled is not None:
-            with python_walk():
-                _timed_pass(pages, catalogue, python_walk_s)
         if reference:
             with bs4_blocks() as calls:
                 ref = _timed_pass(pages, catalogue, theirs)
             swapped_calls = calls[0]
     n = len(pages)
     result: dict[str, Any] = {"pages": n, "bytes": sum(len(b) for _, b, _ in pages), "peelpipe_s": ours,
-                              "pages_per_s": n / statistics.median(ours), "block_walk": blocks.BLOCK_WALK}
-    if python_walk_s:
-        result["python_walk_s"] = python_walk_s
+                              "pages_per_s": n / statistics.median(ours)}
     if reference:
         disagree = [(p[0].path, grades_of(a), grades_of(b)) for p, a, b in zip(pages, mine, ref)
                     if grades_of(a) != grades_of(b)]
         result.update({"bs4_s": theirs, "bs4_pages_per_s": n / statistics.median(theirs),
                        "ratio": statistics.median(theirs) / statistics.median(ours),
-                       **({"python_walk_ratio": statistics.median(theirs) / statistics.median(python_walk_s)}
-                          if python_walk_s else {}),
                        "reference_swapped": swapped_calls == n,
                        "same_grades": n - len(disagree), "disagreements": disagree[:20],
                        "interleaved_ratio": interleaved_ratio(pages, catalogue)})

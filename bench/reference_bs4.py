@@ -7,10 +7,11 @@ peelpipe.parse.blocks.html_blocks, so the parsers' text logic runs unchanged on 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from peelpipe.parse.blocks import BLOCKS, SKIPPED, Block
+from peelpipe.parse.blocks import BLOCKS, BOLD, SKIPPED, Block
 
 _SPACE = re.compile(r"[\s\u00a0\u200b]+")
 
@@ -29,7 +30,7 @@ class _Node:
         node = self.node.select_one(selector)
         return None if node is None else _Node(node)
 
-    def iter(self):  # noqa: ANN201
+    def iter(self) -> Iterator[_Node]:
         return (_Node(c) for c in self.node.children if isinstance(c, Tag))
 
     def text(self, deep: bool = True, separator: str = "") -> str:
@@ -76,13 +77,13 @@ def _walk(node: Tag, tag: str, out: list[Block]) -> None:
             elif name == "br":
                 parts.append(" ")
             else:
-                inline(child, bold or name in ("strong", "b"))
+                inline(child, bold or name in BOLD)
 
     inline(node, False)
     flush()
 
 
-def bs_blocks(html: str | bytes):  # noqa: ANN201 - same shape as html_blocks
+def bs_blocks(html: str | bytes) -> tuple[list[Block], _Tree]:
     """Blocks of a page, extracted with BeautifulSoup(html.parser)."""
     soup = BeautifulSoup(html, "html.parser")
     out: list[Block] = []

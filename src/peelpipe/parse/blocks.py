@@ -9,14 +9,9 @@ a grade may be shown as a picture.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from types import ModuleType
 from typing import NamedTuple
 
-import selectolax
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from peelpipe.heap import keep_heap_top
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset({
@@ -27,6 +22,7 @@ BLOCKS = HEADINGS | frozenset({
 HEADING_TAGS = HEADINGS | {"strong"}  # Block.is_heading: the tags of the blocks that read as headings
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "nav",
                      "select", "input", "textarea", "object", "canvas", "footer"})
+BOLD = frozenset({"b", "strong"})
 
 
 class Block(NamedTuple):
@@ -65,14 +61,13 @@ def _fold(parts: list[str]) -> str:
     return " ".join(text.replace("\u200b", " ").split())
 
 
-# lexbor's numeric tag ids (fixed for the standard elements), so the walk compares ints, not names.
-_MAKER = LexborHTMLParser("")
-_TEXT = LexborHTMLParser("<p>x</p>").css_first("p").first_child.tag_id
-_COMMENT = LexborHTMLParser("<p><!--x--></p>").css_first("p").first_child.tag_id
-_BLOCK_NAMES = {_MAKER.create_node(name).tag_id: name for name in BLOCKS}
-_SKIPPED_IDS = frozenset({_MAKER.create_node(name).tag_id for name in SKIPPED} | {_COMMENT})
-_BOLD_IDS = frozenset({_MAKER.create_node("strong").tag_id, _MAKER.create_node("b").tag_id})
-_IMG, _BR, _SPAN = (_MAKER.create_node(name).tag_id for name in ("img", "br", "span"))
+def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
+    """Parse HTML and return its text blocks in document order, with the parsed tree."""
+    tree = LexborHTMLParser(html.utf8 if isinstance(html, Utf8Text) else html)
+    body = tree.body
+    if body is None:
+        return [], tree
+    return _walk(body, _may_have_role_headings(html)), tree
 
 
 # A numeric character reference to an ASCII letter (or a little more): with no such reference and no
@@ -81,112 +76,95 @@ _LETTER_REF = re.compile(r"&#(?:0*(?:6[5-9]|[7-9][0-9]|1[01][0-9]|12[0-2])(?![0-
                          r"|[xX]0*(?:4[1-9a-fA-F]|[56][0-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))")
 
 
-def _role_headings(html: str | bytes, body: LexborNode) -> dict[int, str]:
-    """Elements marked role="heading", by mem_id: the heading tag their aria-level gives (h3 if none)."""
-    headings: dict[int, str] = {}
-    if isinstance(html, str) and "heading" not in html and not _LETTER_REF.search(html):
-        return headings
-    for node in body.css("[role]"):
-        attributes = node.attributes
-        if attributes.get("role") == "heading":
-            level = attributes.get("aria-level") or "3"
-            headings[node.mem_id] = f"h{level}" if level in "123456" else "h3"
-    return headings
+def _may_have_role_headings(html: str | bytes) -> bool:
+    """Whether some element of the page may be marked role="heading". False (nearly every page)
+    spares the walk reading the attributes of every block-level element."""
+    if isinstance(html, bytes):
+        return True
+    return "heading" in html or _LETTER_REF.search(html) is not None
 
 
-def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
-    """Parse HTML and return its text blocks in document order, with the parsed tree.
-
-    The walk is compiled (_blockwalk.c) when it was built for this selectolax, else `_walk` in
-    Python; both give the same blocks (BLOCK_WALK says which one runs).
-    """
-    keep_heap_top()  # lexbor's per-page arenas would otherwise shrink and regrow the heap on every page
-    tree = LexborHTMLParser(html.utf8 if type(html) is Utf8Text else html)
-    body = tree.body
-    if body is None:
-        return [], tree
-    headings = _role_headings(html, body)
-    if _compiled is not None:
-        return _compiled.walk(body.mem_id, headings), tree
-    return _walk(body, headings), tree
+def _role_heading(node: LexborNode) -> str | None:
+    """The heading tag of an element marked role="heading" (h + its aria-level, h3 if it has none), else None."""
+    attributes = node.attributes
+    if attributes.get("role") != "heading":
+        return None
+    level = attributes.get("aria-level") or "3"
+    # A substring test, as the walk has always done: it also lets through "12", "345" and the like.
+    return f"h{level}" if level in "123456" else "h3"
 
 
-def _walk(body: LexborNode, headings: dict[int, str]) -> list[Block]:
-    """The text blocks under `body`, in document order (`headings`: see _role_headings).
+_UNREAD = SKIPPED | {"-comment"}  # elements and nodes the walk does not read (no tag: neither text nor element)
 
-    One depth-first walk over the children of each element, with an explicit stack (no recursion
-    limit on deep markup). Each element passes on the block it belongs to (its own when it is
-    block-level, else its parent's) and whether it is bold; skipped elements are not entered.
-    Text that follows a nested block starts a new block, as a reader would see it. Layout
-    whitespace between blocks starts nothing; inside a block's run it separates words.
-    _blockwalk.c is this walk in C, step for step: change both together.
+
+def _walk(body: LexborNode, role_headings: bool) -> list[Block]:
+    """The text blocks under `body`, in document order, as a reader sees them.
+
+    Text comes from text nodes, <br> (a space) and images (their alt text). Each piece belongs to
+    the nearest block-level element around it: an element of BLOCKS (the body is the outermost),
+    or a span marked role="heading" (a block-level element so marked gets the heading's tag).
+    Consecutive pieces of the same block-level element make a run, and each run is one block: so
+    inline elements and <br> join their text to the text around them, and text that follows a
+    nested block starts a new block of the outer element. Whitespace starts no run (it is layout
+    between blocks), but inside one it separates words. A paragraph whose every word is inside <b>
+    or <strong> reads as a heading: its block is tagged "strong". Skipped elements and comments are
+    not read.
+
+    Depth-first with an explicit stack, so deep markup cannot reach Python's recursion limit.
     """
     out: list[Block] = []
-    new, add = tuple.__new__, out.append  # tuple.__new__(Block, …) is what Block._make does
-    block_name, skipped, bold_ids, text_id = _BLOCK_NAMES.get, _SKIPPED_IDS, _BOLD_IDS, _TEXT
-    # The run being collected: its block's number, tag, text parts, and whether all of it is bold.
-    current, tag, parts, only_bold = 0, "", [], True
-    blocks = 1  # numbers the block-level elements; the body is block 1
-    stack: list[tuple[Iterator[LexborNode], int, str, bool, LexborNode | None]] = []
-    # iter(True, True) leaves out text that is only spaces, tabs and newlines: it separates words
-    # only inside a run, where the checks on `prev` (and on `inline`'s last child) put it back.
-    children, block, block_tag, bold, inline = body.iter(True, True), 1, "body", False, None
-    while True:
-        for node in children:
-            if block == current:
-                prev = node.prev
-                if prev is not None and prev.is_empty_text_node and prev.text_content:
-                    parts.append(" ")
-            node_id = node.tag_id
-            if node_id == text_id or node_id == _IMG or node_id == _BR:
-                if node_id == text_id:
-                    value = node.text_content
-                    if not value:
-                        continue
-                elif node_id == _BR:
-                    value = " "
-                else:
-                    value = f" {(node.attributes.get('alt') or '').strip()} "
-                if block == current:
-                    parts.append(value)
-                    if only_bold and (node_id == _IMG or not bold) and not value.isspace():
-                        only_bold = False
-                elif not value.isspace():
-                    if parts:  # the run before this one is complete: fold it (as _fold does) into a block
-                        text = "".join(parts)
-                        if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-                            text = " ".join(text.replace("\u200b", " ").split())
-                        if text:
-                            add(new(Block, ("strong" if only_bold and tag == "p" else tag, text)))
-                    current, tag, parts, only_bold = block, block_tag, [value], bold and node_id != _IMG
-                continue
-            if node_id in skipped:
-                continue
-            stack.append((children, block, block_tag, bold, inline))
-            children = node.iter(True, True)
-            name = block_name(node_id)
-            if name is not None or (node_id == _SPAN and node.mem_id in headings):
-                blocks += 1
-                block, block_tag, bold, inline = (blocks, headings.get(node.mem_id, name) if headings else name,
-                                                  False, None)
-            else:
-                inline = node
-                if node_id in bold_ids:
-                    bold = True
-            break
-        else:
-            if inline is not None and block == current:
-                last = inline.last_child
-                if last is not None and last.is_empty_text_node and last.text_content:
-                    parts.append(" ")
-            if not stack:
-                break
-            children, block, block_tag, bold, inline = stack.pop()
-    if parts:
-        text = _fold(parts)
-        if text:
-            add(new(Block, ("strong" if only_bold and tag == "p" else tag, text)))
+    # Where the walk is: the next node, and the place its text goes. Block-level elements are numbered
+    # in document order (the body is 1), so that two blocks with the same tag, such as two paragraphs
+    # in a row, are told apart; `bold` says whether the node is inside <b> or <strong> in that block.
+    node, block, block_tag, bold = body.first_child, 1, "body", False
+    blocks_entered = 1
+    stack: list[tuple[LexborNode | None, int, str, bool]] = []  # per open element: the node after it, and its place
+    # The run being gathered: the number and tag of its block, its pieces, and whether all of them are bold.
+    run_block, run_tag, run, run_bold = 0, "", [], True
+
+    while node is not None or stack:
+        if node is None:  # the children of an element are done: go on after it, in the place around it
+            node, block, block_tag, bold = stack.pop()
+            continue
+        tag = node.tag
+        if tag == "-text":
+            text, text_bold = node.text_content or "", bold
+        elif tag == "br":
+            text, text_bold = " ", bold
+        elif tag == "img":
+            text, text_bold = f" {node.attributes.get('alt') or ''} ", False  # alt text never reads as bold
+        elif tag is None or tag in _UNREAD:
+            node = node.next
+            continue
+        else:  # an element: walk its children first, in the place it gives them
+            stack.append((node.next, block, block_tag, bold))
+            heading = _role_heading(node) if role_headings and (tag in BLOCKS or tag == "span") else None
+            if tag in BLOCKS or heading is not None:
+                blocks_entered += 1
+                block, block_tag, bold = blocks_entered, heading or tag, False
+            elif tag in BOLD:
+                bold = True
+            node = node.first_child
+            continue
+        node = node.next
+        if not text:
+            continue
+        if block == run_block:  # the run goes on
+            run.append(text)
+            if run_bold and not text_bold and not text.isspace():
+                run_bold = False
+        elif not text.isspace():  # text of another block: the run so far is complete
+            _add_block(out, run_tag, run, run_bold)
+            run_block, run_tag, run, run_bold = block, block_tag, [text], text_bold
+    _add_block(out, run_tag, run, run_bold)
     return out
+
+
+def _add_block(out: list[Block], tag: str, run: list[str], bold: bool) -> None:
+    """Append the block a run of text makes (a wholly bold paragraph as "strong"), unless it is blank."""
+    text = _fold(run)
+    if text:
+        out.append(Block("strong" if bold and tag == "p" else tag, text))
 
 
 def page_title(tree: LexborHTMLParser, blocks: list[Block]) -> str | None:
@@ -196,34 +174,3 @@ def page_title(tree: LexborHTMLParser, blocks: list[Block]) -> str | None:
             return block.text
     node = tree.css_first("title")
     return _fold([node.text()]) if node is not None else None
-
-
-# A page that takes every turn of the walk: nested and inline blocks, bold runs, alt text, breaks,
-# role headings, skipped elements, comments, layout and Unicode whitespace, an unknown element.
-_PROBE = ("<html><body> lead <div>one <b>bold</b> <i>two</i>\n<p><strong>Head</strong></p><p>x<br>y "
-          "<img alt=' pic '> <img></p> tail</div><!-- c --><script>s()</script><span role=heading "
-          "aria-level=2>Role</span> after <ul><li>a</li> <li> \u00a0 </li><li>b\u200b c</li></ul><my-el>"
-          "custom <b>in</b></my-el><table><tr><td>1<td><b>2</b></table><p>caf\u00e9 <b> </b> end </p>"
-          "<p><b>Bold <img alt='x'></b></p><p><b><img alt='y'> Bold</b></p></body></html>")
-
-
-def _load_compiled() -> tuple[ModuleType | None, str]:
-    """The compiled walk, when it is built for this selectolax and agrees with `_walk` on _PROBE."""
-    try:
-        from peelpipe.parse import _blockwalk
-    except ImportError:
-        return None, "python (the compiled walk is not built: reinstall with a C compiler)"
-    if _blockwalk.COMPILED_FOR_SELECTOLAX != selectolax.__version__:
-        return None, (f"python (the compiled walk reads selectolax {_blockwalk.COMPILED_FOR_SELECTOLAX}'s "
-                      f"structures; this is {selectolax.__version__})")
-    _blockwalk.configure(_BLOCK_NAMES, _SKIPPED_IDS, _BOLD_IDS, _IMG, _BR, _SPAN, Block)
-    tree = LexborHTMLParser(_PROBE)
-    body = tree.body
-    assert body is not None
-    headings = _role_headings(_PROBE, body)
-    if _blockwalk.walk(body.mem_id, headings) != _walk(body, headings):
-        return None, "python (the compiled walk disagreed with the Python walk on the probe page)"
-    return _blockwalk, "compiled"
-
-
-_compiled, BLOCK_WALK = _load_compiled()  # BLOCK_WALK: which walk html_blocks uses, and why when not compiled
