@@ -7,7 +7,6 @@ repeated or reordered, every block folded) and on every page we have, against an
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -219,13 +218,10 @@ def test_deep_markup_does_not_reach_the_recursion_limit() -> None:
     assert blocks_of("<p>" + "<b>" * depth + "bold" + "</b>" * depth + "</p>") == [B("strong", "bold")]
 
 
-def test_time_grows_with_the_size_of_the_page_not_its_square() -> None:
-    """A paragraph of 100,000 inline pieces, and 20,000 blocks: a linear walk stays far inside the
-    limit, one that rescans its run or its blocks for each piece goes far beyond it."""
-    started = time.perf_counter()
+def test_a_huge_paragraph_and_many_blocks_are_read_whole() -> None:
+    """A paragraph of 100,000 inline pieces, and 20,000 blocks (how long they take is for bench/)."""
     [block] = blocks_of("<p>" + "<i>word</i> " * 100_000 + "</p>")
     blocks = blocks_of("<h2>h</h2><p>t</p>" * 10_000)
-    assert time.perf_counter() - started < 20
     assert block.text == " ".join(["word"] * 100_000) and len(blocks) == 20_000
 
 
