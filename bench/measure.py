@@ -1,28 +1,22 @@
-"""Measuring one peelpipe command in its own process: wall time, memory, summary, Prefect phases.
-
-Memory is measured two ways, because a Prefect run may be two processes (peelpipe, plus a
-temporary Prefect API server, when Prefect starts its own; peelpipe serves the API in-process
-instead, flows/api.py): ``maxrss_mb`` is what wait4() reports (the largest single process,
-children included only as a maximum), ``tree_mb`` the peak of the summed RSS of the process and
-all its descendants, sampled from /proc every 0.1 s. The targets use ``tree_mb``.
-"""
+"""Measuring one peelpipe command in its own process (wall time, peak memory, its JSON summary),
+where a Prefect run's time went (from the Prefect server's REST API), and the machine it ran on."""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+PACKAGES = ("prefect", "httpx", "selectolax", "pyarrow", "pandas", "duckdb", "beautifulsoup4")
 
 
 @dataclass
@@ -31,64 +25,25 @@ class CliRun:
 
     args: list[str]
     wall_s: float
-    maxrss_mb: float
-    tree_mb: float
+    maxrss_mb: float  # the largest single process (wait4), children included only as a maximum
     summary: dict[str, Any]
     started: float  # epoch seconds
     ended: float
     load_before: float = 0.0  # 1-minute load average when it started (others' work on the machine)
     phases: dict[str, float] = field(default_factory=dict)
 
-
-def parent_pids() -> dict[int, int]:
-    """Every process's parent, from /proc (pid -> ppid)."""
-    out: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            out[int(name)] = int(stat[stat.rindex(b")") + 2:].split()[1])
-    return out
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * PAGE_MB
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-class TreeSampler(threading.Thread):
-    """Peak summed RSS of a process and its descendants (descendants re-scanned every 0.4 s)."""
-
-    def __init__(self, pid: int, interval: float = 0.1):
-        super().__init__(daemon=True)
-        self.pid, self.interval, self.peak = pid, interval, 0.0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        tree, tick = {self.pid}, 0
-        while not self._done.is_set():
-            if tick % 4 == 0:
-                parents = parent_pids()
-                tree = {self.pid}
-                grew = True
-                while grew:
-                    before = len(tree)
-                    tree |= {p for p, pp in parents.items() if pp in tree}
-                    grew = len(tree) > before
-            self.peak = max(self.peak, sum(_rss_mb(p) for p in tree))
-            tick += 1
-            self._done.wait(self.interval)
-
-    def stop(self) -> float:
-        self._done.set()
-        self.join(timeout=2)
-        return self.peak
+    def record(self) -> dict[str, Any]:
+        """What the results JSON keeps of the run."""
+        return {
+            "wall_s": self.wall_s,
+            "maxrss_mb": round(self.maxrss_mb, 1),
+            "load_1m_before": self.load_before,
+            "stats": self.summary.get("stats", {}),
+            "tables": self.summary.get("tables", {}),
+            "changes": self.summary.get("changes"),
+            "issues": self.summary.get("issues"),
+            "phases": self.phases,
+        }
 
 
 def peelpipe_exe() -> str:
@@ -97,17 +52,22 @@ def peelpipe_exe() -> str:
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> CliRun:
-    """Run `peelpipe <args> --json --quiet` and measure it; raises SystemExit when it fails."""
+    """Run `peelpipe <args> --json --quiet` as a user would (the console script) and time it from
+    launch to exit; raises SystemExit when it fails."""
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started_epoch, started = time.time(), time.perf_counter()
-        proc = subprocess.Popen([peelpipe_exe(), *args, "--json", "--quiet"], stdout=out, stderr=err, env=env, text=True)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
+        proc = subprocess.Popen(
+            [peelpipe_exe(), *args, "--json", "--quiet"],
+            stdout=out,
+            stderr=err,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-        tree = sampler.stop()
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -116,50 +76,79 @@ def run_cli(args: list[str], env: dict[str, str]) -> CliRun:
     lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
     if not lines:
         raise SystemExit(f"peelpipe {' '.join(args)} printed no JSON summary: {stdout[-300:]} {stderr[-300:]}")
-    return CliRun(args, wall, usage.ru_maxrss / 1024, max(tree, usage.ru_maxrss / 1024), json.loads(lines[-1]),
-                  started_epoch, started_epoch + wall, load_before)
+    return CliRun(
+        args, wall, usage.ru_maxrss / 1024, json.loads(lines[-1]), started_epoch, started_epoch + wall, load_before
+    )
 
 
 def _epoch(text: str | None) -> float | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() if text else None
 
 
-def prefect_phases(prefect_home: Path, run: CliRun, warehouse: str) -> dict[str, float]:
-    """Where a Prefect run's wall time went, from the Prefect database of the run's PREFECT_HOME:
-    start-up (process start to flow run start: imports, starting the Prefect API, flow run creation),
-    each task family's run time, orchestration inside the flow (flow time not spent in a task
-    body) and shut-down (flow run end to process exit). {} when the flow run is not found."""
-    db = prefect_home / "prefect.db"
+def flow_phases(api_url: str, run: CliRun) -> dict[str, float]:
+    """Where a Prefect run's wall time went, from the server's latest flow run and its task runs:
+    start-up (process launch to flow start: imports, the API client, flow run creation), the flow
+    (its task bodies, and orchestration: flow time outside any task), shut-down (flow end to exit).
+    {} when the server has no finished flow run that started within the command's lifetime."""
+    import httpx
+
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
+        with httpx.Client(base_url=api_url, timeout=10.0) as client:
+            flows = client.post("/flow_runs/filter", json={"sort": "START_TIME_DESC", "limit": 1}).json()
+            if not flows:
+                return {}
+            flow = flows[0]
+            tasks = client.post(
+                "/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow["id"]]}}, "limit": 200}
+            ).json()
+    except (httpx.HTTPError, ValueError):
         return {}
+    start, end = _epoch(flow.get("start_time")), _epoch(flow.get("end_time"))
+    if start is None or end is None or not run.started <= start <= run.ended:
+        return {}
+    in_tasks = 0.0
+    for t in tasks:
+        s, e = _epoch(t.get("start_time")), _epoch(t.get("end_time"))
+        if s is not None and e is not None:
+            in_tasks += e - s
+    return {
+        "startup_s": start - run.started,
+        "flow_s": end - start,
+        "tasks_s": in_tasks,
+        "orchestration_s": end - start - in_tasks,
+        "shutdown_s": run.ended - end,
+        "task_runs": len(tasks),
+    }
+
+
+def _cpu_model() -> str:
     try:
-        row = con.execute("SELECT id, start_time, end_time FROM flow_run WHERE parameters LIKE ? "
-                          "ORDER BY created DESC LIMIT 1", (f"%{warehouse}%",)).fetchone()
-        if row is None:
-            return {}
-        tasks = con.execute("SELECT name, start_time, end_time FROM task_run WHERE flow_run_id = ?",
-                            (row[0],)).fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        con.close()
-    flow_start, flow_end = _epoch(row[1]), _epoch(row[2])
-    if flow_start is None or flow_end is None:
-        return {}
-    phases = {"startup_s": flow_start - run.started, "flow_s": flow_end - flow_start,
-              "shutdown_s": run.ended - flow_end, "fetch_parse_tasks_s": 0.0, "discover_task_s": 0.0,
-              "build_publish_task_s": 0.0, "tasks": len(tasks)}
-    for name, start, end in tasks:
-        s, e = _epoch(start), _epoch(end)
-        if s is None or e is None:
-            continue
-        key = ("fetch_parse_tasks_s" if name.startswith("fetch-and-parse") else
-               "discover_task_s" if name.startswith("discover") else "build_publish_task_s")
-        phases[key] += e - s
-    in_tasks = phases["fetch_parse_tasks_s"] + phases["discover_task_s"] + phases["build_publish_task_s"]
-    phases["orchestration_s"] = phases["flow_s"] - in_tasks
-    return phases
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    """The machine and the versions the figures were measured with."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    try:
+        mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem_gb = 0.0
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_count": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory_gb": round(mem_gb, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+    }

@@ -1,18 +1,15 @@
-"""peelpipe benchmarks: `make bench` (options: `make bench BENCH_ARGS="--quick"`, `--repeat 5`, ...).
+"""peelpipe benchmarks: `make bench` (quicker: `make bench BENCH_ARGS=--quick`; see --help).
 
-Builds a full-size SYNTHETIC site (every force x every cycle, every page family, random grades
-from a seeded RNG, each page marked as synthetic; bench/synthetic.py) in a temp dir, serves it on
-loopback, and measures, each as a median of repeated runs (min, max) against a baseline run in the
-same process, interleaved:
-  1. parse throughput: peelpipe's parsers vs the same extraction with BeautifulSoup (html.parser),
-     on every synthetic page (and the bundled sample site's pages); both must read the same grades,
-     and peelpipe must read exactly the grades the pages were generated with;
-  2. full backfill over loopback HTTP with no politeness delay: the Prefect flow vs the library
-     alone (--no-prefect): wall time, peak memory, where the Prefect run's time goes;
-  3. the scheduled run after it against the unchanged site: time, requests, 304 share, bytes;
-  4. what the warehouse holds vs the generated grades, and DuckDB answering "every force's latest
-     grade per area" from the published snapshot (peel.duckdb's current_grades view).
-Results: a table with the targets (met/missed), and JSON in bench/results/.
+Builds a full-size SYNTHETIC site (every force x every cycle, random grades from a seeded RNG, each
+page marked as synthetic; bench/synthetic.py) in a temp dir, serves it on loopback, and measures,
+each against a baseline measured in the same run:
+  1. parse: peelpipe's parsers vs the same extraction with BeautifulSoup (bench/parsebench.py);
+  2. the no-change scheduled run, `peelpipe run` through Prefect against a running
+     `prefect server start` (started here, stopped at the end), vs the same with --no-prefect;
+  3. the full backfill at a politeness delay (0.2 s) against its floor (requests x delay),
+     through the library and through Prefect against the same server.
+Prints a table of the figures with their targets, writes JSON to bench/results/ and the figures
+with the machine to docs/performance.md (a --quick run writes bench/results/quick.md instead).
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import summary  # noqa: E402
+from measure import machine  # noqa: E402
 from parsebench import bench_parse, site_pages  # noqa: E402
-from runs import bench_duckdb, bench_runs, bench_server_runs, read_back  # noqa: E402
+from runs import base_env, bench_nochange, bench_polite, prefect_server, read_back, sweep  # noqa: E402
 from synthetic import SEED, family_counts, generate  # noqa: E402
 
 from peelpipe.config import load  # noqa: E402
 from peelpipe.samplesite import SITE_ROOT, serve_site  # noqa: E402
 
-PREFECT_HOME = ROOT / ".prefect-home" / "bench"
+QUICK_CYCLES = ["2017", "2021-22"]  # a pillar cycle and a report cycle: about a fifth of the site's requests
 
 
 def log(text: str) -> None:
@@ -46,23 +44,47 @@ def log(text: str) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each backfill and no-change run (default 3)")
-    parser.add_argument("--parse-repeat", type=int, help="passes over the pages per parser (default: max(3, repeat))")
-    parser.add_argument("--quick", action="store_true",
-                        help="one run of each, one parse pass, no sample-site parse (results to bench/results/quick.json)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"one parse pass, one no-change run per mode, the delayed backfill of {','.join(QUICK_CYCLES)} "
+        "through the library only (about 2 minutes; results to bench/results/quick.*)",
+    )
+    parser.add_argument("--repeat", type=int, help="no-change runs per mode (default 5; --quick 1)")
+    parser.add_argument("--parse-repeat", type=int, help="whole parse passes per parser (default 3; --quick 1)")
+    parser.add_argument("--delay", type=float, default=0.2, help="request delay of the polite backfill (default 0.2 s)")
+    parser.add_argument(
+        "--cycles",
+        help=f"cycles of the polite backfill, comma-separated (default: all; --quick: {','.join(QUICK_CYCLES)})",
+    )
+    parser.add_argument(
+        "--no-polite-prefect",
+        action="store_true",
+        help="the polite backfill through the library only (--quick implies it)",
+    )
     parser.add_argument("--parse-only", action="store_true", help="only the parse benchmark")
-    parser.add_argument("--no-sample", action="store_true", help="skip the parse benchmark on the bundled sample site")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed of the synthetic grades (default {SEED})")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="generate the site and warehouses in DIR and keep them (default: a temp dir, removed)")
-    parser.add_argument("--out", type=Path, help="JSON results file (default bench/results/latest.json)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="generate the site and warehouses in DIR and keep them (default: a temp dir, removed)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="JSON results (default bench/results/latest.json; --quick: quick.json)"
+    )
+    parser.add_argument(
+        "--doc", type=Path, help="the Markdown report (default docs/performance.md; --quick: bench/results/quick.md)"
+    )
     args = parser.parse_args(argv)
-    if args.quick:
-        args.repeat, args.no_sample = 1, True
-        args.parse_repeat = args.parse_repeat or 1
-    args.parse_repeat = args.parse_repeat or max(3, args.repeat)
-    args.out = args.out or ROOT / "bench" / "results" / ("quick.json" if args.quick else "latest.json")
+    args.repeat = args.repeat or (1 if args.quick else 5)
+    args.parse_repeat = args.parse_repeat or (1 if args.quick else 3)
+    args.cycles = args.cycles.split(",") if args.cycles else (QUICK_CYCLES if args.quick else None)
+    args.no_polite_prefect = args.no_polite_prefect or args.quick
+    results_dir = ROOT / "bench" / "results"
+    args.out = args.out or results_dir / ("quick.json" if args.quick else "latest.json")
+    args.doc = args.doc or (results_dir / "quick.md" if args.quick else ROOT / "docs" / "performance.md")
     return args
 
 
@@ -72,55 +94,87 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     site = generate(work / "site", args.seed)
     results: dict[str, Any] = {
-        "site": {"pages": site.pages, "bytes": site.bytes, "grades": len(site.grades), "seed": args.seed,
-                 "families": family_counts(site), "by_cycle": dict(sorted(site.families.items())),
-                 "generate_s": time.perf_counter() - started}}
-    log(f"synthetic site: {site.pages} pages ({family_counts(site)}), {site.bytes / 1e6:.1f} MB, "
-        f"{len(site.grades)} random grades, seed {args.seed}, in {results['site']['generate_s']:.1f} s")
+        "site": {
+            "pages": site.pages,
+            "bytes": site.bytes,
+            "grades": len(site.grades),
+            "seed": args.seed,
+            "families": family_counts(site),
+            "generate_s": time.perf_counter() - started,
+        }
+    }
+    log(
+        f"synthetic site: {site.pages} pages ({family_counts(site)}), {site.bytes / 1e6:.1f} MB, "
+        f"{len(site.grades)} random grades, seed {args.seed}"
+    )
 
-    log(f"parse: {args.parse_repeat} pass(es) per parser ...")
+    log(f"parse: {args.parse_repeat} whole pass(es) per parser ...")
     results["parse"] = bench_parse(site_pages(catalogue, site.root, site.expected), catalogue, args.parse_repeat)
-    if not args.no_sample:
+    if not args.quick:
         results["parse_sample"] = bench_parse(site_pages(catalogue, SITE_ROOT), catalogue, args.parse_repeat)
     if args.parse_only:
         return results
 
-    env = {**os.environ, "PREFECT_HOME": str(PREFECT_HOME)}
-    PREFECT_HOME.mkdir(parents=True, exist_ok=True)
-    log(f"runs: {args.repeat} x (backfill, no-change run) per mode, Prefect home {PREFECT_HOME} ...")
-    with serve_site(site.root) as server:
-        results["runs"] = bench_runs(server.url, work, args.repeat, env, PREFECT_HOME, log)
-        if not args.quick:
-            log(f"runs: {args.repeat} x no-change run against a running Prefect server ...")
-            results["runs"]["run_prefect_server"] = bench_server_runs(server.url, work, args.repeat, env,
-                                                                      PREFECT_HOME / "server", log)
-    results["read_back"] = {mode: read_back(work / f"{mode}-0", site.grades) for mode in ("library", "prefect")}
-    results["duckdb"] = bench_duckdb(work / "library-0", max(5, args.repeat * 3), site.grades)
+    cycles = args.cycles or catalogue.cycle_ids("all")
+    results["polite_cycles"] = ", ".join(cycles) if args.cycles else None
+    env = base_env(work)
+    with serve_site(site.root) as server, prefect_server(work, env, log) as api_url:
+        log(f"no-change runs: a backfill per mode, a warm-up run each, then {args.repeat} run(s) per mode ...")
+        results["nochange"] = bench_nochange(server.url, work, args.repeat, env, api_url, log)
+        log(
+            f"backfill of {results['polite_cycles'] or 'every cycle'} at {args.delay:g} s between requests "
+            f"({'library' if args.no_polite_prefect else 'library, then Prefect'}) ..."
+        )
+        results["polite"] = bench_polite(
+            server.url, work, args.delay, cycles, env, None if args.no_polite_prefect else api_url, log
+        )
+    grades = {k: g for k, g in site.grades.items() if k[1] in cycles}
+    results["read_back"] = {
+        f"polite {mode}": read_back(Path(r["warehouse"]), grades) for mode, r in results["polite"].items()
+    }
+    results["read_back"]["no-change prefect"] = read_back(work / "nochange-prefect", site.grades)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started, load_start = time.perf_counter(), os.getloadavg()
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        results = run(args, args.keep.resolve())
-    else:
-        with tempfile.TemporaryDirectory(prefix="peelpipe-bench-") as tmp:
-            results = run(args, Path(tmp))
-    results["meta"] = {"finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       "total_s": time.perf_counter() - started, "argv": sys.argv[1:], "cpus": os.cpu_count(),
-                       "load_avg_start": load_start, "load_avg_end": os.getloadavg(), "repeat": args.repeat,
-                       "parse_repeat": args.parse_repeat}
+    try:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            results = run(args, args.keep.resolve())
+        else:
+            with tempfile.TemporaryDirectory(prefix="peelpipe-bench-") as tmp:
+                results = run(args, Path(tmp))
+    finally:
+        strays = sweep()  # nothing the bench started outlives it, whatever happened
+        if strays:
+            log(f"!! killed processes the bench had left running: {strays}")
+    results["meta"] = {
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "total_s": time.perf_counter() - started,
+        "argv": sys.argv[1:] if argv is None else argv,
+        "quick": args.quick,
+        "repeat": args.repeat,
+        "parse_repeat": args.parse_repeat,
+        "load_avg_start": load_start,
+        "load_avg_end": os.getloadavg(),
+        "machine": machine(),
+    }
     targets = summary.targets(results)
     results["targets"] = targets
     print()
     print(summary.render(results, targets))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    print(f"\nresults: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} "
-          f"(bench took {results['meta']['total_s']:.0f} s)")
-    return 0 if summary.correct(results) else 1
+    written = [args.out]
+    if not args.parse_only:
+        args.doc.parent.mkdir(parents=True, exist_ok=True)
+        args.doc.write_text(summary.markdown(results, targets))
+        written.append(args.doc)
+    shown = ", ".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in written)
+    print(f"\nwritten: {shown} (the bench took {results['meta']['total_s']:.0f} s)")
+    return 1 if summary.correct(results) else 0
 
 
 if __name__ == "__main__":

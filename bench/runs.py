@@ -1,171 +1,259 @@
-"""Whole runs over loopback: full backfill and the no-change scheduled run after it, through the
-Prefect flow and through the library alone (interleaved, order alternating), then what the
-warehouse holds compared with the grades the synthetic site was generated with, and DuckDB reads."""
+"""Whole runs over loopback, each `peelpipe` in its own process: the no-change scheduled run through
+Prefect against a running `prefect server start` and through the library alone (interleaved, order
+alternating), the full backfill at a politeness delay against its floor, and what the warehouse
+holds compared with the grades the synthetic site was generated with."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from measure import CliRun, prefect_phases, run_cli
+from measure import CliRun, flow_phases, run_cli
 
-MODES = ("library", "prefect")
-
-
-def _flags(mode: str) -> list[str]:
-    return ["--no-prefect"] if mode == "library" else []
-
-
-def _record(run: CliRun) -> dict[str, Any]:
-    return {"wall_s": run.wall_s, "load_1m_before": run.load_before, "maxrss_mb": round(run.maxrss_mb, 1),
-            "tree_mb": round(run.tree_mb, 1),
-            "stats": run.summary.get("stats", {}), "tables": run.summary.get("tables", {}),
-            "changes": run.summary.get("changes"), "issues": run.summary.get("issues"), "phases": run.phases}
+Log = Callable[[str], None]
+MARKER_VAR = "PEELPIPE_BENCH_PROCESS"
+MARKER = uuid.uuid4().hex
+SERVER_START_TIMEOUT = 180.0
 
 
-def bench_runs(url: str, tmp: Path, repeat: int, env: dict[str, str], prefect_home: Path,
-               log: Any = print) -> dict[str, Any]:
-    """Backfill + no-change run, `repeat` times per mode; returns every run's record."""
-    common = ["--base-url", url, "--delay", "0"]
-    for mode in MODES:  # warm-up: Prefect's database, imports and page cache, so measured runs start alike
-        run_cli(["backfill", "--cycles", "2017", "--forces", "staffordshire", "--warehouse", str(tmp / f"warm-{mode}"),
-                 *common, *_flags(mode)], env)
-    records: dict[str, list[dict[str, Any]]] = {f"{kind}_{mode}": [] for kind in ("backfill", "run") for mode in MODES}
-    for i in range(repeat):
-        for mode in (MODES if i % 2 == 0 else MODES[::-1]):
-            wh = str(tmp / f"{mode}-{i}")
-            for kind in ("backfill", "run"):
-                run = run_cli([kind, "--warehouse", wh, *common, *_flags(mode)], env)
-                if mode == "prefect":
-                    run.phases = prefect_phases(prefect_home, run, wh)
-                records[f"{kind}_{mode}"].append(_record(run))
-                log(f"  {kind:8} {mode:8} #{i + 1}: {run.wall_s:6.2f} s, peak {run.tree_mb:4.0f} MB "
-                    f"(largest process {run.maxrss_mb:.0f} MB), {run.summary['stats'].get('requests')} requests, "
-                    f"load {run.load_before:.1f} before")
-    return records
+def base_env(work: Path) -> dict[str, str]:
+    """The environment of every process the bench starts: no user PEELPIPE_* or Prefect profile,
+    Prefect's state under `work`, analytics off, and a marker so that strays can be found."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PEELPIPE_") and k not in ("PREFECT_API_URL", "PREFECT_PROFILE")
+    }
+    return {
+        **env,
+        MARKER_VAR: MARKER,
+        "PREFECT_HOME": str(work / "prefect-client"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def marked_pids() -> list[int]:
+    """Processes started by this bench (and their children): the marker is in their environment."""
+    needle = f"{MARKER_VAR}={MARKER}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def sweep() -> list[int]:
+    """SIGKILL whatever the bench started that is still running; returns their pids."""
+    strays = marked_pids()
+    for pid in strays:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5
+    while marked_pids() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return strays
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group, again if it lingers, then SIGKILL to what is left of the group."""
+    for grace in (30.0, 5.0):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 @contextmanager
-def prefect_server(env: dict[str, str], home: Path) -> Iterator[dict[str, str]]:
-    """`prefect server start` on a free loopback port (no UI), its own home; yields the clients' env."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    home.mkdir(parents=True, exist_ok=True)
-    server_env = {**env, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"}
-    server_env.pop("PREFECT_API_URL", None)
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-ui", "--analytics-off"], env=server_env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        import httpx
+def prefect_server(work: Path, env: dict[str, str], log: Log = print) -> Iterator[str]:
+    """`prefect server start` on a free loopback port with its own PREFECT_HOME (no UI); yields its
+    API URL; stopped at the end, even on error, and nothing it started is left running."""
+    import httpx
 
-        deadline = time.monotonic() + 180
+    port = _free_port()
+    home = work / "prefect-server"
+    home.mkdir(parents=True, exist_ok=True)
+    server_env = {
+        **env,
+        "PREFECT_HOME": str(home),
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    }
+    url = f"http://127.0.0.1:{port}/api"
+    log_path = work / "prefect-server.log"
+    started = time.perf_counter()
+    with open(log_path, "wb") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("prefect")),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-ui",
+                "--analytics-off",
+            ],
+            env=server_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"prefect server start did not come up on port {port}")
+                tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-20:])
+                raise SystemExit(f"prefect server start did not come up on port {port}:\n{tail}")
             try:
                 if httpx.get(url + "/health", timeout=2.0).json() is True:
                     break
             except (httpx.HTTPError, ValueError):
                 time.sleep(0.3)
-        yield {**server_env, "PREFECT_API_URL": url}
+        log(f"  prefect server start: healthy at {url} after {time.perf_counter() - started:.1f} s")
+        yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        _stop(proc)
+        strays = sweep()
+        if strays:
+            log(f"  !! processes left after the server stopped were killed: {strays}")
 
 
-def bench_server_runs(url: str, tmp: Path, repeat: int, env: dict[str, str], home: Path,
-                      log: Any = print) -> list[dict[str, Any]]:
-    """No-change runs through the flow against a running Prefect server (as scheduled runs under
-    `peelpipe serve` or a worker run), on the warehouse the Prefect-mode runs above left."""
-    common = ["--base-url", url, "--delay", "0"]
-    records = []
-    with prefect_server(env, home) as server_env:
-        run_cli(["run", "--warehouse", str(tmp / "prefect-0"), *common], server_env)  # warm-up: the server's first runs
-        for i in range(repeat):
-            run = run_cli(["run", "--warehouse", str(tmp / "prefect-0"), *common], server_env)
-            records.append(_record(run))
-            log(f"  run      server   #{i + 1}: {run.wall_s:6.2f} s, peak {run.tree_mb:4.0f} MB, "
-                f"{run.summary['stats'].get('requests')} requests, load {run.load_before:.1f} before")
-    return records
+def _summary_line(kind: str, run: CliRun) -> str:
+    st = run.summary.get("stats", {})
+    return (
+        f"  {kind:28} {run.wall_s:7.2f} s, {st.get('requests')} requests ({st.get('not_modified', 0)} x 304), "
+        f"{st.get('pages_parsed', 0)} parsed, {run.summary.get('changes')} changes, "
+        f"peak {run.maxrss_mb:.0f} MB, load {run.load_before:.1f} before"
+    )
 
 
-def _connect(warehouse: Path):  # noqa: ANN202 - duckdb connection
-    import duckdb
+def bench_nochange(
+    site_url: str, work: Path, repeat: int, env: dict[str, str], api_url: str, log: Log = print
+) -> dict[str, Any]:
+    """A backfill at delay 0 for each mode's own warehouse (the Prefect one through Prefect), one
+    untimed warm-up run each, then `repeat` no-change scheduled runs per mode, taking turns."""
+    common = ["--base-url", site_url, "--delay", "0"]
+    modes = {"prefect": ([], {**env, "PREFECT_API_URL": api_url}), "library": (["--no-prefect"], env)}
+    out: dict[str, Any] = {"backfill": {}, "warmup": {}, "prefect": [], "library": []}
+    for mode, (flags, mode_env) in modes.items():
+        run = run_cli(["backfill", "--warehouse", str(work / f"nochange-{mode}"), *common, *flags], mode_env)
+        out["backfill"][mode] = run.record()
+        log(_summary_line(f"backfill {mode} (delay 0)", run))
+    for mode, (flags, mode_env) in modes.items():  # the server's first flow run; the page cache
+        run = run_cli(["run", "--warehouse", str(work / f"nochange-{mode}"), *common, *flags], mode_env)
+        out["warmup"][mode] = run.record()
+        log(_summary_line(f"run {mode} warm-up (untimed)", run))
+    for i in range(repeat):
+        for mode in ("prefect", "library") if i % 2 == 0 else ("library", "prefect"):
+            flags, mode_env = modes[mode]
+            run = run_cli(["run", "--warehouse", str(work / f"nochange-{mode}"), *common, *flags], mode_env)
+            if mode == "prefect":
+                run.phases = flow_phases(api_url, run)
+            out[mode].append(run.record())
+            log(_summary_line(f"run {mode} #{i + 1}", run))
+    return out
 
-    return duckdb.connect(str(warehouse / "peel.duckdb"), read_only=True)
+
+def bench_polite(
+    site_url: str,
+    work: Path,
+    delay: float,
+    cycles: list[str],
+    env: dict[str, str],
+    api_url: str | None,
+    log: Log = print,
+) -> dict[str, Any]:
+    """The backfill of `cycles` (all forces) at `delay` s between requests into a new warehouse:
+    through the library, then through Prefect against the running server when `api_url` is given."""
+    args = ["backfill", "--cycles", ",".join(cycles), "--forces", "all", "--base-url", site_url, "--delay", str(delay)]
+    out: dict[str, Any] = {}
+    modes = [("library", ["--no-prefect"], env)]
+    if api_url:
+        modes.append(("prefect", [], {**env, "PREFECT_API_URL": api_url}))
+    for mode, flags, mode_env in modes:
+        warehouse = work / f"polite-{mode}"
+        run = run_cli([*args, "--warehouse", str(warehouse), *flags], mode_env)
+        if mode == "prefect" and api_url:
+            run.phases = flow_phases(api_url, run)
+        requests = int(run.summary.get("stats", {}).get("requests", 0))
+        floor = requests * delay
+        out[mode] = {
+            **run.record(),
+            "warehouse": str(warehouse),
+            "requests": requests,
+            "delay_s": delay,
+            "floor_s": floor,
+            "overhead": (run.wall_s - floor) / floor if floor else None,
+        }
+        log(
+            _summary_line(f"backfill {mode} (delay {delay:g})", run)
+            + f"; floor {floor:.1f} s, overhead {out[mode]['overhead']:.1%}"
+        )
+    return out
 
 
 def read_back(warehouse: Path, grades: dict[tuple[str, str, str], str]) -> dict[str, Any]:
     """The warehouse's graded judgements against the generated grades: missing, extra, wrong."""
-    con = _connect(warehouse)
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "peel.duckdb"), read_only=True)
     try:
-        rows = con.sql("SELECT force_id, cycle_id, area_id, grade FROM judgements WHERE grade_status = 'graded'").fetchall()
+        rows = con.sql(
+            "SELECT force_id, cycle_id, area_id, grade FROM judgements WHERE grade_status = 'graded'"
+        ).fetchall()
     finally:
         con.close()
     held = {(f, c, a): g for f, c, a, g in rows}
     missing = sorted(k for k in grades if k not in held)
     extra = sorted(k for k in held if k not in grades)
     wrong = sorted((k, grades[k], held[k]) for k in grades if k in held and held[k] != grades[k])
-    return {"expected": len(grades), "held": len(held), "missing": len(missing), "extra": len(extra),
-            "wrong": len(wrong), "examples": [*(("missing", k) for k in missing[:5]), *(("extra", k) for k in extra[:5]),
-                                              *(("wrong", k, a, b) for k, a, b in wrong[:10])]}
-
-
-def latest_expected(grades: dict[tuple[str, str, str], str]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(force, area) -> (cycle, grade) of the latest cycle grading it (cycle ids sort in time order)."""
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    for (force, cycle, area), grade in sorted(grades.items()):
-        out[(force, area)] = (cycle, grade)
-    return out
-
-
-LATEST_FROM_PARQUET = """
-SELECT force_id, area_id, cycle_id, grade FROM (
-  SELECT force_id, area_id, cycle_id, grade,
-         row_number() OVER (PARTITION BY force_id, area_id ORDER BY cycle_id DESC) AS n
-  FROM read_parquet(getvariable('judgements')) WHERE grade_status = 'graded') WHERE n = 1
-"""
-
-
-def bench_duckdb(warehouse: Path, repeat: int, grades: dict[tuple[str, str, str], str]) -> dict[str, Any]:
-    """'Every force's latest grade per area': the current_grades view of peel.duckdb (connect, query,
-    close, each time), and the same query straight from the snapshot's Parquet file."""
-    import duckdb
-
-    view_s, parquet_s = [], []
-    rows: list[tuple] = []
-    manifest = json.loads((warehouse / "CURRENT").read_text())
-    judgements = (warehouse / manifest["tables"]["judgements"]["path"]).as_posix()
-    for _ in range(repeat):
-        started = time.perf_counter()
-        con = _connect(warehouse)
-        rows = con.sql("SELECT force_id, area_id, cycle_id, grade FROM current_grades").fetchall()
-        con.close()
-        view_s.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        con = duckdb.connect()
-        con.execute(f"SET VARIABLE judgements = '{judgements}'")
-        raw = con.sql(LATEST_FROM_PARQUET).fetchall()
-        con.close()
-        parquet_s.append(time.perf_counter() - started)
-    want = latest_expected(grades)
-    got = {(f, a): (c, g) for f, a, c, g in rows}
-    wrong = sorted(k for k in want if got.get(k) != want[k])
-    return {"rows": len(rows), "rows_parquet": len(raw), "view_s": view_s, "parquet_s": parquet_s,
-            "expected_rows": len(want), "wrong": len(wrong) + len(set(got) - set(want)), "examples": wrong[:5]}
+    return {
+        "expected": len(grades),
+        "held": len(held),
+        "missing": len(missing),
+        "extra": len(extra),
+        "wrong": len(wrong),
+        "examples": [
+            *(("missing", k) for k in missing[:5]),
+            *(("extra", k) for k in extra[:5]),
+            *(("wrong", k, a, b) for k, a, b in wrong[:10]),
+        ],
+    }

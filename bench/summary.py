@@ -1,19 +1,17 @@
-"""The benchmark's printed report: figures (median, min, max), targets met or missed, and the
-correctness checks (any mismatch is printed and makes `make bench` fail)."""
+"""The benchmark's report: each figure with its target (met or missed), printed as a table and written
+as docs/performance.md, and the correctness checks (any mismatch is printed and fails `make bench`)."""
 
 from __future__ import annotations
 
 import statistics
 from typing import Any
 
-TARGETS = {  # key: (what, limit, direction)
-    "parse_ratio": ("parse throughput vs BeautifulSoup", 25.0, ">="),
-    "backfill_prefect_s": ("full backfill through Prefect, s", 60.0, "<"),
-    "prefect_overhead": ("Prefect overhead on the full backfill", 0.25, "<"),
-    "nochange_prefect_s": ("no-change scheduled run through Prefect, s", 10.0, "<"),
-    "nochange_304_share": ("no-change run: 304 share of existing pages", 0.95, ">="),
-    "nochange_bytes_share": ("no-change run: bytes vs the backfill's", 0.05, "<"),
-    "peak_memory_mb": ("peak memory of any run (process tree), MB", 500.0, "<"),
+# key: (figure, limit, direction, unit); the polite-backfill overheads are shares (0.05 = 5 %).
+TARGETS = {
+    "parse_ratio": ("parse: peelpipe vs BeautifulSoup reference", 15.0, ">=", "x"),
+    "nochange_prefect_s": ("no-change run through Prefect (server), median", 5.0, "<", "s"),
+    "polite_overhead_library": ("backfill at delay: overhead over floor, library", 0.05, "<", "%"),
+    "polite_overhead_prefect": ("backfill at delay: overhead over floor, Prefect", 0.05, "<", "%"),
 }
 
 
@@ -22,160 +20,284 @@ def med(values: list[float]) -> float:
 
 
 def mmm(values: list[float], unit: str = "s", digits: int = 2) -> str:
-    """ "median 1.23 s (min 1.10, max 1.40)" """
+    """ "1.23 s (min 1.10, max 1.40)" """
     if not values:
         return "n/a"
     if len(values) == 1:
         return f"{values[0]:.{digits}f} {unit} (1 run)"
-    return f"median {med(values):.{digits}f} {unit} (min {min(values):.{digits}f}, max {max(values):.{digits}f})"
+    return f"{med(values):.{digits}f} {unit} (min {min(values):.{digits}f}, max {max(values):.{digits}f})"
 
 
-def _walls(results: dict[str, Any], key: str) -> list[float]:
-    return [r["wall_s"] for r in results.get("runs", {}).get(key, [])]
-
-
-def share_304(stats: dict[str, int]) -> float:
-    """304 answers as a share of the requests for pages that exist (404s left out)."""
-    return stats.get("not_modified", 0) / max(1, stats.get("requests", 0) - stats.get("pages_not_found", 0))
+def walls(results: dict[str, Any], mode: str) -> list[float]:
+    """Wall times of the timed no-change runs of one mode."""
+    return [r["wall_s"] for r in results.get("nochange", {}).get(mode, [])]
 
 
 def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each target's measured value and whether it was met (None: not measured in this run)."""
-    values: dict[str, float | None] = {key: None for key in TARGETS}
-    values["parse_ratio"] = results.get("parse", {}).get("ratio")
-    runs = results.get("runs")
-    if runs:
-        lib, pf = med(_walls(results, "backfill_library")), med(_walls(results, "backfill_prefect"))
-        values["backfill_prefect_s"] = pf
-        values["prefect_overhead"] = pf / lib - 1
-        values["nochange_prefect_s"] = med(_walls(results, "run_prefect"))
-        back, again = runs["backfill_prefect"][-1]["stats"], runs["run_prefect"][-1]["stats"]
-        values["nochange_304_share"] = share_304(again)
-        values["nochange_bytes_share"] = again.get("bytes_downloaded", 0) / max(1, back.get("bytes_downloaded", 0))
-        values["peak_memory_mb"] = max(r["tree_mb"] for rs in runs.values() for r in rs)
+    polite = results.get("polite", {})
+    values: dict[str, float | None] = {
+        "parse_ratio": results.get("parse", {}).get("ratio"),
+        "nochange_prefect_s": med(walls(results, "prefect")) if walls(results, "prefect") else None,
+        "polite_overhead_library": polite.get("library", {}).get("overhead"),
+        "polite_overhead_prefect": polite.get("prefect", {}).get("overhead"),
+    }
     out = {}
-    for key, (what, limit, op) in TARGETS.items():
+    for key, (what, limit, op, unit) in TARGETS.items():
         value = values[key]
         met = None if value is None else (value >= limit if op == ">=" else value < limit)
-        out[key] = {"what": what, "value": value, "target": f"{op} {limit:g}", "met": met}
+        out[key] = {"what": what, "value": value, "limit": limit, "op": op, "unit": unit, "met": met}
     return out
 
 
-def correct(results: dict[str, Any]) -> bool:
-    """Whether every correctness check passed (grades read back exactly as generated)."""
+def shown(value: float | None, unit: str) -> str:
+    """A figure in its unit: 17.3x, 3.21 s, 2.4 %."""
+    if value is None:
+        return "-"
+    return f"{value:.1%}".replace("%", " %") if unit == "%" else f"{value:.2f} s" if unit == "s" else f"{value:.1f}x"
+
+
+def _runs(values: list[float]) -> str:
+    """ "median 1.23 s (min 1.10, max 1.40) of 5 runs", or the one run's time."""
+    return mmm(values) if len(values) == 1 else f"median {mmm(values)} of {len(values)} runs"
+
+
+def _span(records: list[dict[str, Any]], stat: str) -> str:
+    """A counter over several runs: "121", or "111-118" when it varied."""
+    values = [r["stats"].get(stat, 0) for r in records]
+    return f"{min(values)}" if min(values) == max(values) else f"{min(values)}\u2013{max(values)}"
+
+
+def verdict(t: dict[str, Any]) -> str:
+    return "not measured" if t["met"] is None else "met" if t["met"] else "MISSED"
+
+
+def correct(results: dict[str, Any]) -> list[str]:
+    """What is wrong with the runs' results (empty: every check passed): grades read as generated by
+    the parser and held by the warehouses, and no-change runs that changed nothing."""
+    problems = []
     parse = results.get("parse", {})
-    ok = parse.get("pages_wrong", 0) == 0 and parse.get("same_grades") == parse.get("pages")
-    ok = ok and parse.get("reference_swapped", True)
-    for check in results.get("read_back", {}).values():
-        ok = ok and check["missing"] == check["extra"] == check["wrong"] == 0
-    return ok and results.get("duckdb", {}).get("wrong", 0) == 0
+    if parse.get("pages_wrong", 0):
+        problems.append(f"parse: {parse['pages_wrong']} pages not read as generated")
+    if "same_grades" in parse and parse["same_grades"] != parse.get("pages"):
+        problems.append(f"parse: the reference read other grades on {parse['pages'] - parse['same_grades']} pages")
+    if not parse.get("reference_swapped", True):
+        problems.append("parse: the BeautifulSoup swap did not reach every page")
+    for name, check in results.get("read_back", {}).items():
+        if check["missing"] or check["extra"] or check["wrong"]:
+            problems.append(
+                f"warehouse {name}: {check['missing']} missing, {check['extra']} extra, "
+                f"{check['wrong']} wrong grades: {check['examples'][:3]}"
+            )
+    for mode in ("prefect", "library"):
+        for i, run in enumerate(results.get("nochange", {}).get(mode, [])):
+            if run["changes"] or run["stats"].get("pages_parsed"):
+                problems.append(
+                    f"no-change run {mode} #{i + 1}: {run['changes']} changes, "
+                    f"{run['stats'].get('pages_parsed')} pages parsed"
+                )
+    return problems
 
 
 def _parse_lines(name: str, p: dict[str, Any]) -> list[str]:
-    lines = [f"parse      {p['pages']} {name} pages ({p['bytes'] / 1e6:.1f} MB): peelpipe {p['pages_per_s']:.0f} pages/s, "
-             f"BeautifulSoup reference {p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x"
-             + (f" ({p['interleaved_ratio']:.1f}x taking turns every 16 pages)" if "interleaved_ratio" in p else ""),
-             f"           peelpipe {mmm(p['peelpipe_s'], digits=3)}; reference {mmm(p['bs4_s'], digits=3)}",
-             f"           block walk: {p.get('block_walk', '?')}"
-             + (f"; with the Python walk instead, peelpipe {mmm(p['python_walk_s'], digits=3)} -> "
-                f"{p['python_walk_ratio']:.1f}x" if "python_walk_ratio" in p else ""),
-             f"           same grades from both parsers on {p['same_grades']}/{p['pages']} pages"
-             + ("" if p.get("reference_swapped", True) else "  !! the BS4 swap did not reach every page")]
-    for path, a, b in p.get("disagreements", [])[:5]:
-        lines.append(f"           !! {path}: peelpipe {a} / reference {b}")
+    lines = [
+        f"parse      {p['pages']} {name} pages ({p['bytes'] / 1e6:.1f} MB): peelpipe {p['pages_per_s']:.0f} pages/s"
+    ]
+    if "ratio" in p:
+        lines[0] += f", BeautifulSoup reference {p['bs4_pages_per_s']:.0f} pages/s -> {p['ratio']:.1f}x" + (
+            f" ({p['interleaved_ratio']:.1f}x taking turns every 16 pages)" if "interleaved_ratio" in p else ""
+        )
+        lines.append(
+            f"           per pass: peelpipe {mmm(p['peelpipe_s'], digits=3)}; reference {mmm(p['bs4_s'], digits=3)}"
+        )
     if "pages_checked" in p:
-        lines.append(f"           read as generated: {p['pages_checked'] - p['pages_wrong']}/{p['pages_checked']} pages, "
-                     f"{p['grades_checked']} grade readings ({p['pages_wrong']} pages wrong)")
-        for path, want, got in p.get("wrong", [])[:10]:
-            lines.append(f"           !! {path}: generated {want}, parsed {got}")
+        lines.append(
+            f"           read as generated: {p['pages_checked'] - p['pages_wrong']}/{p['pages_checked']} pages"
+        )
     return lines
-
-
-def _phase_line(records: list[dict[str, Any]]) -> str:
-    phases = [r["phases"] for r in records if r.get("phases")]
-    if not phases:
-        return "           (no Prefect phase timings: flow run not found in the Prefect database)"
-
-    def m(key: str) -> str:
-        return f"{med([p[key] for p in phases]):.1f}"
-
-    return (f"           where the Prefect run's time goes (medians, s): start-up {m('startup_s')} (imports, "
-            f"the Prefect API starting, flow run creation), flow {m('flow_s')} = tasks [discover {m('discover_task_s')}, "
-            f"fetch+parse {m('fetch_parse_tasks_s')}, build+publish {m('build_publish_task_s')}] + orchestration "
-            f"{m('orchestration_s')} ({phases[0]['tasks']} task runs), shut-down {m('shutdown_s')}")
 
 
 def render(results: dict[str, Any], tgt: dict[str, dict[str, Any]]) -> str:
     """The whole printed report."""
     s = results["site"]
-    lines = [f"site       synthetic, seed {s['seed']}: {s['pages']} pages, {s['bytes'] / 1e6:.1f} MB, {s['grades']} random "
-             f"grades; pages per family: " + ", ".join(f"{k} {v}" for k, v in s["families"].items())]
+    lines = [
+        f"site       synthetic, seed {s['seed']}: {s['pages']} pages, {s['bytes'] / 1e6:.1f} MB, {s['grades']} random "
+        "grades; pages per family: " + ", ".join(f"{k} {v}" for k, v in s["families"].items())
+    ]
     lines += _parse_lines("synthetic", results["parse"])
     if "parse_sample" in results:
         lines += _parse_lines("sample-site", results["parse_sample"])
-    runs = results.get("runs")
-    if runs:
-        for kind, title in (("backfill", "backfill"), ("run", "no-change")):
-            for mode in ("library", "prefect"):
-                recs = runs[f"{kind}_{mode}"]
-                label = title if mode == "library" else ""
-                lines.append(f"{label:10} {'library' if mode == 'library' else 'Prefect'} {mmm(_walls(results, f'{kind}_{mode}'))}, "
-                             f"peak {max(r['tree_mb'] for r in recs):.0f} MB process tree "
-                             f"(largest process {max(r['maxrss_mb'] for r in recs):.0f} MB)")
-            served = runs.get(f"{kind}_prefect_server")
-            if served:
-                walls = _walls(results, f"{kind}_prefect_server")
-                lines.append(f"{'':10} Prefect against a running server {mmm(walls)}, "
-                             f"peak {max(r['tree_mb'] for r in served):.0f} MB (the server is another process)")
-            lib, pf = med(_walls(results, f"{kind}_library")), med(_walls(results, f"{kind}_prefect"))
-            lines.append(f"           Prefect/library {pf / lib:.2f}x")
-            lines.append(_phase_line(runs[f"{kind}_prefect"]))
-            st = runs[f"{kind}_library"][-1]["stats"]
-            if kind == "backfill":
-                back = st
-                lines.append(f"           {st['requests']} requests ({st.get('pages_not_found', 0)} answered 404), "
-                             f"{st['bytes_downloaded'] / 1e6:.1f} MB, {st.get('pages_parsed', 0)} pages parsed, "
-                             f"{sum(runs['backfill_library'][-1]['tables'].values())} rows written")
-            else:
-                rows = sum(runs["run_library"][-1]["tables"].values())
-                added = rows - sum(runs["backfill_library"][-1]["tables"].values())
-                lines.append(f"           {st['requests']} requests, {st.get('not_modified', 0)} answered 304 "
-                             f"({share_304(st):.1%} of the requests for pages that exist; "
-                             f"{st.get('pages_not_found', 0)} answered 404), "
-                             f"{st['bytes_downloaded'] / 1024:.1f} KiB ({st['bytes_downloaded'] / max(1, back['bytes_downloaded']):.2%} "
-                             f"of the backfill's), {st.get('pages_parsed', 0)} pages parsed, {st.get('pages_reused', 0)} reused; "
-                             f"{rows} rows written (the whole snapshot, {added:+d} vs the backfill's), "
-                             f"{runs['run_library'][-1]['changes']} changes")
-    for mode, check in results.get("read_back", {}).items():
-        lines.append(f"{'warehouse' if mode == 'library' else '':10} {mode}: {check['held']} graded judgements held for "
-                     f"{check['expected']} generated grades: {check['missing']} missing, {check['extra']} extra, "
-                     f"{check['wrong']} wrong")
-        for example in check["examples"]:
-            lines.append(f"           !! {example}")
-    d = results.get("duckdb")
-    if d:
-        lines.append(f"duckdb     every force's latest grade per area ({d['rows']} rows): current_grades view of peel.duckdb "
-                     f"{mmm([x * 1000 for x in d['view_s']], 'ms', 1)}; same query on the Parquet file "
-                     f"{mmm([x * 1000 for x in d['parquet_s']], 'ms', 1)}; {d['wrong']} rows differ from the generated grades")
-    for span, f in results.get("fetch_log", {}).items():
-        years = int(span[:-1])
-        lines.append(f"{'fetch log' if years == 1 else '':10} {years} year{'s' if years > 1 else ''} of daily runs ({f['lines']} lines, "
-                     f"{f['log_mb']:.0f} MB): a new process indexes all of it in {mmm(f['full_s'])}, from the "
-                     f"last run's checkpoint ({f['checkpoint_kb']:.0f} KB) in {mmm(f['resumed_s'], 's', 3)} -> "
-                     f"{f['ratio']:.0f}x")
-    lines += ["", f"{'target':48} {'measured':>10}  {'target':>8}  result"]
+    nc = results.get("nochange")
+    if nc:
+        pf, lib = walls(results, "prefect"), walls(results, "library")
+        lines.append(f"no-change  `peelpipe run` through Prefect against a running server: {mmm(pf)}")
+        lines.append(
+            f"           the same with --no-prefect (library): {mmm(lib)}; Prefect/library {med(pf) / med(lib):.2f}x"
+        )
+        phases = [r["phases"] for r in nc["prefect"] if r.get("phases")]
+        if phases:
+
+            def m(key: str) -> float:
+                return med([p[key] for p in phases])
+
+            lines.append(
+                f"           Prefect run's time (medians): start-up {m('startup_s'):.2f} s (imports, client, flow "
+                f"run creation), tasks {m('tasks_s'):.2f} s, orchestration {m('orchestration_s'):.2f} s, "
+                f"shut-down {m('shutdown_s'):.2f} s"
+            )
+        st = nc["library"][0]["stats"] if nc["library"] else {}
+        lines.append(
+            f"           {st.get('requests')} requests, {st.get('not_modified', 0)} answered 304, "
+            f"{st.get('pages_not_found', 0)} 404, {st.get('pages_parsed', 0)} pages parsed"
+        )
+    for mode, p in results.get("polite", {}).items():
+        lines.append(
+            f"{'polite' if mode == 'library' else '':10} backfill {mode} at {p['delay_s']:g} s delay: "
+            f"{p['wall_s']:.1f} s for {p['requests']} requests, floor {p['floor_s']:.1f} s -> "
+            f"overhead {p['overhead']:.1%} ({(p['wall_s'] - p['floor_s']) / p['requests'] * 1000:.1f} ms/request)"
+        )
+    for name, check in results.get("read_back", {}).items():
+        lines.append(
+            f"{'warehouse' if name == next(iter(results['read_back'])) else '':10} {name}: {check['held']} graded "
+            f"judgements for {check['expected']} generated grades: {check['missing']} missing, "
+            f"{check['extra']} extra, {check['wrong']} wrong"
+        )
+    lines += ["", f"{'figure':50} {'measured':>10}  {'target':>8}  result"]
     for t in tgt.values():
-        value = t["value"]
-        if value is None:
-            shown, verdict = "-", "not measured"
-        else:
-            pct = t["target"].split()[1].startswith("0.")
-            shown = (f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}") if pct else f"{value:.1f}"
-            verdict = "met" if t["met"] else "MISSED"
-        limit = t["target"]
-        if limit.split()[1].startswith("0."):
-            limit = f"{limit.split()[0]} {float(limit.split()[1]):.0%}"
-        lines.append(f"{t['what']:48} {shown:>10}  {limit:>8}  {verdict}")
-    lines.append(f"{'correctness: grades read back as generated':48} {'':>10}  {'':>8}  "
-                 f"{'ok' if correct(results) else 'FAILED (see !! lines)'}")
+        lines.append(
+            f"{t['what']:50} {shown(t['value'], t['unit']):>10}  "
+            f"{t['op'] + ' ' + shown(t['limit'], t['unit']):>8}  {verdict(t)}"
+        )
+    problems = correct(results)
+    lines.append(f"{'correctness (grades, no-change runs)':50} {'':>10}  {'':>8}  {'ok' if not problems else 'FAILED'}")
+    lines += [f"  !! {p}" for p in problems]
     return "\n".join(lines)
+
+
+def _versions(m: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+
+
+def markdown(results: dict[str, Any], tgt: dict[str, dict[str, Any]]) -> str:
+    """docs/performance.md: this run's figures, the machine, and what each figure measures."""
+    meta, m = results["meta"], results["meta"]["machine"]
+    s, p = results["site"], results["parse"]
+    nc, polite = results.get("nochange", {}), results.get("polite", {})
+    pf, lib = walls(results, "prefect"), walls(results, "library")
+    scope = results.get("polite_cycles") or "all cycles"
+    lines = [
+        "# Performance",
+        "",
+        f"Figures of one `make bench` run{' (--quick: a subset, see below)' if meta['quick'] else ''}, "
+        f"finished {meta['finished_at']} (the bench took {meta['total_s']:.0f} s). "
+        "Regenerate with `make bench`; every run overwrites this file.",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']:g} GB, {m['platform']}; Python {m['python']}; "
+        f"{_versions(m)}. The machine is shared: 1-minute load average {meta['load_avg_start'][0]:.1f} "
+        f"when the bench started, {meta['load_avg_end'][0]:.1f} when it ended.",
+        "",
+        f"The site is the bench's synthetic one (bench/synthetic.py, seed {s['seed']}): every configured force "
+        f"and cycle, {s['pages']} pages, {s['bytes'] / 1e6:.1f} MB, {s['grades']} random grades, each page "
+        "marked as synthetic; served on loopback (127.0.0.1) by peelpipe's sample-site server.",
+        "",
+        "| figure | measured | target | result |",
+        "|---|---|---|---|",
+    ]
+    for t in tgt.values():
+        lines.append(
+            f"| {t['what']} | {shown(t['value'], t['unit'])} | {t['op']} {shown(t['limit'], t['unit'])} "
+            f"| {verdict(t)} |"
+        )
+    problems = correct(results)
+    lines.append(
+        f"| correctness: grades read back as generated, no-change runs change nothing | | all | "
+        f"{'ok' if not problems else 'FAILED: ' + '; '.join(problems)} |"
+    )
+    lines += ["", "## What each figure measures", ""]
+    ratio_turns = (
+        f", {p['interleaved_ratio']:.1f}x when the two take turns every 16 pages" if "interleaved_ratio" in p else ""
+    )
+    lines.append(
+        f"- **Parse**: {p['pages']} synthetic pages parsed by peelpipe (selectolax) and by the same extraction "
+        f"with BeautifulSoup's html.parser (bench/parsebench.py), whole passes in turn in one process: "
+        f"peelpipe {mmm(p['peelpipe_s'], digits=3)} per pass, the reference "
+        f"{mmm(p.get('bs4_s', []), digits=3)}; the ratio is of the medians ({p.get('ratio', float('nan')):.1f}x"
+        f"{ratio_turns}). The target is checked on the whole-pass ratio. Both read the same grades on "
+        f"{p.get('same_grades', '?')}/{p['pages']} pages."
+    )
+    if "parse_sample" in results:
+        ps = results["parse_sample"]
+        lines.append(f"  On the bundled sample site's {ps['pages']} pages: {ps.get('ratio', float('nan')):.1f}x.")
+    if pf:
+        lines.append(
+            f"- **No-change run through Prefect**: `peelpipe run --delay 0` started as a subprocess of the "
+            f"console script (as a user or cron runs it, Python start-up and imports included) with "
+            f"PREFECT_API_URL pointing at a `prefect server start` the bench started on a loopback port, "
+            f"after a backfill of the whole site and one untimed warm-up run: {_runs(pf)}. "
+            f"Each run made {_span(nc['prefect'], 'requests')} requests ({_span(nc['prefect'], 'not_modified')} "
+            f"answered 304, {_span(nc['prefect'], 'pages_not_found')} 404 for pages the site does not have) and "
+            f"parsed nothing; largest process {med([r['maxrss_mb'] for r in nc['prefect']]):.0f} MB."
+        )
+        phases = [r["phases"] for r in nc["prefect"] if r.get("phases")]
+        if phases:
+
+            def pm(key: str) -> float:
+                return med([x[key] for x in phases])
+
+            lines.append(
+                f"  Where it goes (medians, from the server's flow and task runs): start-up to the flow's start "
+                f"{pm('startup_s'):.2f} s, task bodies {pm('tasks_s'):.2f} s, orchestration between them "
+                f"{pm('orchestration_s'):.2f} s, after the flow's end to exit {pm('shutdown_s'):.2f} s."
+            )
+    if lib:
+        lines.append(
+            f"- **No-change run, library baseline**: the same command with `--no-prefect`, taking turns with "
+            f"the Prefect runs on its own warehouse: {_runs(lib)}; Prefect/library "
+            f"{med(pf) / med(lib):.2f}x (no target); largest process "
+            f"{med([r['maxrss_mb'] for r in nc['library']]):.0f} MB."
+        )
+    back = nc.get("backfill", {})
+    if back:
+        lines.append(
+            "- **Backfill at delay 0** (no target; one run each, the start of the no-change runs' warehouses): "
+            + ", ".join(
+                f"{'through Prefect' if m == 'prefect' else 'library'} {r['wall_s']:.2f} s" for m, r in back.items()
+            )
+            + f" for {next(iter(back.values()))['stats'].get('requests')} requests."
+        )
+    for mode, r in polite.items():
+        how = (
+            "`peelpipe backfill --no-prefect` (the library)"
+            if mode == "library"
+            else "`peelpipe backfill` (through Prefect, against the running server)"
+        )
+        lines.append(
+            f"- **Backfill at {r['delay_s']:g} s delay, {'library' if mode == 'library' else 'Prefect'}**: {how} "
+            f"of {scope}, all forces, into an empty warehouse: wall {r['wall_s']:.1f} s from process launch to exit; "
+            f"floor = {r['requests']} requests x {r['delay_s']:g} s = {r['floor_s']:.1f} s; "
+            f"overhead (wall - floor) / floor = {shown(r['overhead'], '%')} "
+            f"({(r['wall_s'] - r['floor_s']) / r['requests'] * 1000:.1f} ms per request)."
+            + (
+                " The 5 % target is set for this run."
+                if mode == "library"
+                else " Reported against the same 5 % for comparison."
+            )
+        )
+    if polite:
+        lines.append(
+            "  The pacer lets the first request go at once, so the strict floor is (requests - 1) x delay; "
+            "the difference is one delay."
+        )
+    lines += [
+        "",
+        "## Settings of this run",
+        "",
+        f"`{' '.join(['bench/run.py', *meta['argv']])}`: parse passes {meta['parse_repeat']}, no-change runs per mode "
+        f"{meta['repeat']}, polite backfill of {scope}. Raw figures: bench/results/ (not committed).",
+    ]
+    if meta["quick"]:
+        lines.append(
+            "A --quick run makes one parse pass and one no-change run per mode, and backfills only two "
+            "cycles at the delay, through the library only."
+        )
+    return "\n".join(lines) + "\n"
