@@ -88,21 +88,38 @@ def bench_parse(pages: list[Page], catalogue: Catalogue, repeat: int, reference:
                 ref = _timed_pass(pages, catalogue, theirs)
             swapped_calls = calls[0]
     n = len(pages)
-    result: dict[str, Any] = {"pages": n, "bytes": sum(len(b) for _, b, _ in pages), "peelpipe_s": ours,
-                              "pages_per_s": n / statistics.median(ours)}
+    result: dict[str, Any] = {
+        "pages": n,
+        "bytes": sum(len(b) for _, b, _ in pages),
+        "peelpipe_s": ours,
+        "pages_per_s": n / statistics.median(ours),
+    }
     if reference:
-        disagree = [(p[0].path, grades_of(a), grades_of(b)) for p, a, b in zip(pages, mine, ref)
-                    if grades_of(a) != grades_of(b)]
-        result.update({"bs4_s": theirs, "bs4_pages_per_s": n / statistics.median(theirs),
-                       "ratio": statistics.median(theirs) / statistics.median(ours),
-                       "reference_swapped": swapped_calls == n,
-                       "same_grades": n - len(disagree), "disagreements": disagree[:20],
-                       "interleaved_ratio": interleaved_ratio(pages, catalogue)})
+        disagree = [
+            (p[0].path, grades_of(a), grades_of(b)) for p, a, b in zip(pages, mine, ref) if grades_of(a) != grades_of(b)
+        ]
+        result.update(
+            {
+                "bs4_s": theirs,
+                "bs4_pages_per_s": n / statistics.median(theirs),
+                "ratio": statistics.median(theirs) / statistics.median(ours),
+                "reference_swapped": swapped_calls == n,
+                "same_grades": n - len(disagree),
+                "disagreements": disagree[:20],
+                "interleaved_ratio": interleaved_ratio(pages, catalogue),
+            }
+        )
     checked = [(p[0].path, p[2], grades_of(a)) for p, a in zip(pages, mine) if p[2] is not None]
     if checked:
         wrong = [(path, want, got) for path, want, got in checked if want != got]
-        result.update({"pages_checked": len(checked), "pages_wrong": len(wrong), "wrong": wrong[:20],
-                       "grades_checked": sum(len(want) for _, want, _ in checked)})
+        result.update(
+            {
+                "pages_checked": len(checked),
+                "pages_wrong": len(wrong),
+                "wrong": wrong[:20],
+                "grades_checked": sum(len(want) for _, want, _ in checked),
+            }
+        )
     result["unreadable"] = sum(1 for a in mine if not a.readable)
     return result
 
@@ -126,7 +143,7 @@ def interleaved_ratio(pages: list[Page], catalogue: Catalogue, chunk: int = 16) 
     """
     spent = spent_ref = 0.0
     for at in range(0, len(pages), chunk):
-        turn = pages[at:at + chunk]
+        turn = pages[at : at + chunk]
         started = time.perf_counter()
         for r, body, _ in turn:
             parse_page(body, r, catalogue)
