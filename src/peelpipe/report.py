@@ -11,10 +11,27 @@ from typing import Any
 from peelpipe.config import Catalogue
 from peelpipe.grades import grade_label
 from peelpipe.pipeline import RunSummary
+from peelpipe.transform.health import parse_shortfall
 
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def shortfall_note(run: dict[str, Any]) -> str:
+    """The families of a runs row whose pages read fewer grades than promised, e.g.
+    '2023-25/report 5 of 5 pages', or '' when none."""
+    shortfall = parse_shortfall(run.get("grade_shortfall"))
+    return ", ".join(f"{family} {short} of {total} pages" for family, (short, total) in shortfall.items() if short)
+
+
+def _run_row(summary: RunSummary, runs: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """This run's row: from `runs`, else from the warehouse it published to."""
+    if runs is None:
+        from peelpipe.warehouse import Warehouse
+
+        runs = Warehouse(summary.warehouse).read_table("runs") if summary.snapshot_id else []
+    return next((r for r in runs if r["run_id"] == summary.run_id), {})
 
 
 def run_summary_text(
@@ -22,8 +39,9 @@ def run_summary_text(
     catalogue: Catalogue,
     judgements: list[dict[str, Any]] | None = None,
     assessments: list[dict[str, Any]] | None = None,
+    runs: list[dict[str, Any]] | None = None,
 ) -> str:
-    """A short, readable account of a run."""
+    """A short, readable account of a run (its runs row is read from the warehouse unless `runs` is given)."""
     s = summary.stats
     lines = [
         f"peelpipe {summary.mode} {summary.run_id}: snapshot {summary.snapshot_id} published in {summary.warehouse}"
@@ -59,6 +77,9 @@ def run_summary_text(
     lines.append(f"  parse issues  {len(summary.issues)} ({len(errors)} errors)")
     for issue in errors[:5]:
         lines.append(f"    - {issue['reason']}: {issue['source_url']} ({issue['detail'][:100]})")
+    short = shortfall_note(_run_row(summary, runs))
+    if short:
+        lines.append(f"  short grades  pages that read fewer grades than they promise: {short}")
     if summary.alerts:
         lines.append("  alerts        " + ", ".join(f"{k} {v}" for k, v in summary.alerts.items()))
     if summary.skipped_cycles:
@@ -114,6 +135,9 @@ def status_text(catalogue: Catalogue, manifest: dict[str, Any] | None, tables: d
                 f"{run['requests']} requests ({run['not_modified']} x 304), {run['pages_parsed']} parsed, "
                 f"{run['changes']} changes"
             )
+            short = shortfall_note(run)
+            if short:
+                lines.append(f"    fewer grades than promised: {short}")
     issues = tables.get("parse_issues", [])
     counts = Counter((i["severity"], i["reason"]) for i in issues)
     lines += ["", f"parse issues: {len(issues)}"]
@@ -167,11 +191,13 @@ def progress_printer(quiet: bool, verb: str = "fetched") -> Callable[[int, int, 
 
 
 def cycle_line(cycle_id: str, stats: dict[str, int]) -> str:
-    """One cycle's work in a line, for the run's logs: requests, 304s, pages parsed, parse issues."""
+    """One cycle's work in a line, for the run's logs: requests, 304s, pages parsed, parse issues, and
+    pages short of their promised grades when stats carries pages_short (transform.health.pages_short)."""
     return (
         f"cycle {cycle_id}: {_n(stats.get('requests', 0), 'request')}, {stats.get('not_modified', 0)} answered 304, "
         f"{_n(stats.get('pages_parsed', 0), 'page')} parsed, {stats.get('pages_reused', 0)} unchanged, "
         f"{stats.get('pages_failed', 0)} failed, {_n(stats.get('parse_issues', 0), 'parse issue')}"
+        + (f", {_n(stats['pages_short'], 'page')} short of their promised grades" if stats.get("pages_short") else "")
     )
 
 

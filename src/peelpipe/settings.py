@@ -108,6 +108,8 @@ class Settings:
     digest: bool = True
     feed: bool = True
     health_after_runs: int = 3
+    health_shortfall_share: float = 0.2
+    health_shortfall_min_pages: int = 3
     run_timeout: float = 10800.0
     prefect_home: str = ".prefect-home"
     config_dir: str = ""
@@ -256,6 +258,12 @@ def _validate_settings(settings: Settings) -> None:
         raise ConfigError(f"run_timeout must be a positive number of seconds, got {settings.run_timeout!r}")
     if settings.refresh_closed_days < 1:
         raise ConfigError("refresh_closed_days must be at least 1")
+    if not 0 < settings.health_shortfall_share <= 1:
+        raise ConfigError(
+            f"health_shortfall_share must be a share of pages above 0 and at most 1, got {settings.health_shortfall_share!r}"
+        )
+    if settings.health_shortfall_min_pages < 1:
+        raise ConfigError("health_shortfall_min_pages must be at least 1")
     for url in settings.alert_urls:
         if "://" not in url:
             raise ConfigError(f"alert URL must look like scheme://..., got {redact_url(url)!r}")

@@ -26,6 +26,7 @@ from peelpipe.models import (
     ParsedPage,
 )
 from peelpipe.transform.changes import detect_changes, detect_finding_changes
+from peelpipe.transform.health import grade_shortfall, shortfall_text
 from peelpipe.transform.judgements import Rows, build_assessments, resolve_judgements
 
 
@@ -170,6 +171,7 @@ def build_tables(
         "scope": run.scope,
         "changes": len(new_changes),
         "families_failing": failing(outcomes),
+        "grade_shortfall": shortfall_text(grade_shortfall(outcomes)),
         "outcome": "completed_with_issues"
         if any(i["seen_at"] == now and i["severity"] == "error" for i in all_issues)
         else "completed",

@@ -250,6 +250,14 @@ TABLES: dict[str, pa.Schema] = {
                 "Page families (cycle/kind) fetched but not readable in this run, comma-separated",
             ),
             _f("outcome", pa.string(), "completed or completed_with_issues", False),
+            _f(
+                "grade_shortfall",
+                pa.string(),
+                "Per page family (cycle/kind) read this run, family=short/total, comma-separated: of the pages "
+                "that state how many grades they carry (facts grades_promised, else a report's intro count "
+                "areas_graded), how many yielded fewer graded observations (an unreadable page: none). Pages "
+                "stating no count and unchanged pages (not re-read) are in neither number",
+            ),
         ]
     ),
 }
@@ -381,4 +389,5 @@ EXAMPLES: dict[str, str] = {
     "runs.changes": "0",
     "runs.families_failing": "2023-25/report",
     "runs.outcome": "completed",
+    "runs.grade_shortfall": "2017/pillar=0/12,2023-25/report=5/5",
 }
