@@ -20,6 +20,7 @@ from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
+from peelpipe.transform.health import grade_shortfall, pages_short
 from peelpipe.urls import page_ref
 from peelpipe.warehouse import Warehouse
 from peelpipe.warehouse.report_page import write_report_page
@@ -365,10 +366,12 @@ def run_pipeline(
 
 
 def cycle_stats(outcomes: list[PageOutcome], fetch_stats: dict[str, int]) -> dict[str, int]:
-    """One cycle's counters for its log line: requests, 304s, pages parsed and parse issues."""
+    """One cycle's counters for its log line: requests, 304s, pages parsed, parse issues, and pages that
+    read fewer grades than they promise."""
     return {
         **outcome_stats(outcomes, fetch_stats),
         "parse_issues": sum(len(o.parsed.issues) for o in outcomes if o.parsed is not None),
+        "pages_short": pages_short(grade_shortfall(outcomes)),
     }
 
 
