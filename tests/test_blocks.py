@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from peelpipe.grades import INVISIBLE
 from peelpipe.parse.blocks import BLOCKS, HEADINGS, SKIPPED, Block, Utf8Text, html_blocks, page_title
 from peelpipe.samplesite import SITE_ROOT
 
@@ -27,11 +28,23 @@ def blocks_of(html: str | bytes) -> list[Block]:
 
 # --- block boundaries ----------------------------------------------------------------------------
 
+
 def test_each_block_level_element_is_a_block_in_document_order() -> None:
-    html = ("<h1>Title</h1><p>First para.</p><ul><li>one</li><li>two</li></ul>"
-            "<table><caption>Cap</caption><tr><th>Area</th><td>Good</td></tr></table><h2>Next</h2><p>Last.</p>")
-    assert blocks_of(html) == [B("h1", "Title"), B("p", "First para."), B("li", "one"), B("li", "two"),
-                               B("caption", "Cap"), B("th", "Area"), B("td", "Good"), B("h2", "Next"), B("p", "Last.")]
+    html = (
+        "<h1>Title</h1><p>First para.</p><ul><li>one</li><li>two</li></ul>"
+        "<table><caption>Cap</caption><tr><th>Area</th><td>Good</td></tr></table><h2>Next</h2><p>Last.</p>"
+    )
+    assert blocks_of(html) == [
+        B("h1", "Title"),
+        B("p", "First para."),
+        B("li", "one"),
+        B("li", "two"),
+        B("caption", "Cap"),
+        B("th", "Area"),
+        B("td", "Good"),
+        B("h2", "Next"),
+        B("p", "Last."),
+    ]
 
 
 def test_two_paragraphs_in_a_row_are_two_blocks() -> None:
@@ -62,6 +75,7 @@ def test_unknown_elements_are_inline() -> None:
 
 # --- inline elements, whitespace and <br> --------------------------------------------------------
 
+
 def test_inline_elements_join_their_text_to_the_text_around_them() -> None:
     html = "<p>The force is <a href='/x'>good</a> at <em>keeping</em> people <span>safe</span>.</p>"
     assert blocks_of(html) == [B("p", "The force is good at keeping people safe.")]
@@ -72,23 +86,31 @@ def test_text_split_by_markup_is_not_split_into_words() -> None:
     assert blocks_of("<p><b>a</b><b>b</b></p>") == [B("strong", "ab")]
 
 
-@pytest.mark.parametrize(("html", "text"), [
-    ("<p><i>a</i>\n<i>b</i></p>", "a b"),  # layout whitespace between two inline elements
-    ("<p><b>a</b> <i>b</i></p>", "a b"),
-    ("<p><i>a </i>b</p>", "a b"),  # whitespace at the end of an inline element
-    ("<p>a<i>b<b>c </b></i>d</p>", "abc d"),
-    ("<p>a<i> <b>b</b></i></p>", "a b"),  # at the start of one
-    ("<p><b>a</b><i> </i><b>b</b></p>", "a b"),  # an inline element of nothing but whitespace
-    ("<p>a <!-- note --> b</p>", "a b"),
-    ("<p>a<!-- note -->b</p>", "ab"),  # a comment is not a space
-])
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p><i>a</i>\n<i>b</i></p>", "a b"),  # layout whitespace between two inline elements
+        ("<p><b>a</b> <i>b</i></p>", "a b"),
+        ("<p><i>a </i>b</p>", "a b"),  # whitespace at the end of an inline element
+        ("<p>a<i>b<b>c </b></i>d</p>", "abc d"),
+        ("<p>a<i> <b>b</b></i></p>", "a b"),  # at the start of one
+        ("<p><b>a</b><i> </i><b>b</b></p>", "a b"),  # an inline element of nothing but whitespace
+        ("<p>a <!-- note --> b</p>", "a b"),
+        ("<p>a<!-- note -->b</p>", "ab"),  # a comment is not a space
+    ],
+)
 def test_whitespace_between_inline_pieces_separates_words(html: str, text: str) -> None:
     assert [b.text for b in blocks_of(html)] == [text]
 
 
 def test_whitespace_is_folded_to_single_spaces_and_trimmed() -> None:
     html = "<p>\n  Last\tupdated:\u00a0 01/02/2017 \u2003 x\u200by \u2028 z  </p>"
-    assert blocks_of(html) == [B("p", "Last updated: 01/02/2017 x y z")]
+    assert blocks_of(html) == [B("p", "Last updated: 01/02/2017 xy z")]
+
+
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "&shy;", "&#8203;"])
+def test_characters_that_show_nothing_are_removed_not_made_spaces(mark: str) -> None:
+    assert blocks_of(f"<p>Out{mark}standing</p><p>{mark}</p>") == [B("p", "Outstanding")]
 
 
 def test_a_line_break_separates_words_but_does_not_split_the_block() -> None:
@@ -103,6 +125,7 @@ def test_entities_are_decoded() -> None:
 
 
 # --- what is not read ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("tag", sorted(SKIPPED - {"head", "input"}))
 def test_skipped_elements_are_not_read_and_do_not_split_the_text(tag: str) -> None:
@@ -121,6 +144,7 @@ def test_the_head_is_not_read() -> None:
 
 # --- images ----------------------------------------------------------------------------------------
 
+
 def test_image_alt_text_is_read_as_words() -> None:
     assert blocks_of("<p>Grade:<img src=g.png alt=' Good '>overall</p>") == [B("p", "Grade: Good overall")]
     assert blocks_of("<li><img alt='Requires improvement'></li>") == [B("li", "Requires improvement")]
@@ -132,23 +156,27 @@ def test_an_image_without_alt_text_adds_nothing_and_starts_no_block() -> None:
 
 # --- headings ----------------------------------------------------------------------------------------
 
+
 def test_headings_are_headings() -> None:
     blocks = blocks_of("".join(f"<{h}>{h}</{h}>" for h in sorted(HEADINGS)) + "<p>text</p><li>item</li>")
     assert [b.is_heading for b in blocks] == [True] * 6 + [False, False]
 
 
-@pytest.mark.parametrize(("html", "tag"), [
-    ("<p><strong>Head</strong></p>", "strong"),
-    ("<p><b>Good</b> <b>overall</b></p>", "strong"),  # whitespace between bold pieces is not a word
-    ("<p> <b><i>Bold italic</i></b>\n</p>", "strong"),
-    ("<p><b>Bold</b> not</p>", "p"),
-    ("<p><strong> </strong>text</p>", "p"),  # a blank bold piece makes nothing bold
-    ("<p><b>Bold <img alt='x'></b></p>", "p"),  # alt text never reads as bold
-    ("<p><b><img alt='y'> Bold</b></p>", "p"),
-    ("<p><b>a</b><img><b>b</b></p>", "strong"),  # an image with no alt text is nothing
-    ("<li><b>Bold item</b></li>", "li"),  # only a paragraph reads as a heading
-    ("<div><b>Bold div</b></div>", "div"),
-])
+@pytest.mark.parametrize(
+    ("html", "tag"),
+    [
+        ("<p><strong>Head</strong></p>", "strong"),
+        ("<p><b>Good</b> <b>overall</b></p>", "strong"),  # whitespace between bold pieces is not a word
+        ("<p> <b><i>Bold italic</i></b>\n</p>", "strong"),
+        ("<p><b>Bold</b> not</p>", "p"),
+        ("<p><strong> </strong>text</p>", "p"),  # a blank bold piece makes nothing bold
+        ("<p><b>Bold <img alt='x'></b></p>", "p"),  # alt text never reads as bold
+        ("<p><b><img alt='y'> Bold</b></p>", "p"),
+        ("<p><b>a</b><img><b>b</b></p>", "strong"),  # an image with no alt text is nothing
+        ("<li><b>Bold item</b></li>", "li"),  # only a paragraph reads as a heading
+        ("<div><b>Bold div</b></div>", "div"),
+    ],
+)
 def test_a_wholly_bold_paragraph_reads_as_a_heading(html: str, tag: str) -> None:
     [block] = blocks_of(html)
     assert block.tag == tag and block.is_heading == (tag == "strong")
@@ -160,26 +188,33 @@ def test_bold_does_not_leak_into_a_nested_block() -> None:
 
 def test_bold_covers_only_the_run_it_is_in() -> None:
     assert blocks_of("<div><p><b>Head</b></p>text</div><p>a <b>b</b></p>") == [
-        B("strong", "Head"), B("div", "text"), B("p", "a b")]
+        B("strong", "Head"),
+        B("div", "text"),
+        B("p", "a b"),
+    ]
 
 
-@pytest.mark.parametrize(("html", "blocks"), [
-    ("<div role=heading aria-level=2>Role</div>", [B("h2", "Role")]),
-    ("<p role='heading'>No level</p>", [B("h3", "No level")]),
-    ("<p role=heading aria-level=9>Out of range</p>", [B("h3", "Out of range")]),
-    ("<h2 role=heading>Level from aria-level only</h2>", [B("h3", "Level from aria-level only")]),
-    ("<div>a <span role=heading aria-level=4>x</span> y</div>", [B("div", "a"), B("h4", "x"), B("div", "y")]),
-    ("<div role='&#104;eading' aria-level=1>Escaped</div>", [B("h1", "Escaped")]),
-    ("<p>a <b role=heading>b</b> c</p>", [B("p", "a b c")]),  # only block-level elements and spans
-    ("<p role=Heading>x</p><p role=banner>y</p>", [B("p", "x"), B("p", "y")]),
-    ("<span>a</span> <span>b</span>", [B("body", "a b")]),
-])
+@pytest.mark.parametrize(
+    ("html", "blocks"),
+    [
+        ("<div role=heading aria-level=2>Role</div>", [B("h2", "Role")]),
+        ("<p role='heading'>No level</p>", [B("h3", "No level")]),
+        ("<p role=heading aria-level=9>Out of range</p>", [B("h3", "Out of range")]),
+        ("<h2 role=heading>Level from aria-level only</h2>", [B("h3", "Level from aria-level only")]),
+        ("<div>a <span role=heading aria-level=4>x</span> y</div>", [B("div", "a"), B("h4", "x"), B("div", "y")]),
+        ("<div role='&#104;eading' aria-level=1>Escaped</div>", [B("h1", "Escaped")]),
+        ("<p>a <b role=heading>b</b> c</p>", [B("p", "a b c")]),  # only block-level elements and spans
+        ("<p role=Heading>x</p><p role=banner>y</p>", [B("p", "x"), B("p", "y")]),
+        ("<span>a</span> <span>b</span>", [B("body", "a b")]),
+    ],
+)
 def test_elements_marked_role_heading_are_headings(html: str, blocks: list[Block]) -> None:
     assert blocks_of(html) == blocks
     assert blocks_of(html.encode()) == blocks
 
 
 # --- inputs, titles ------------------------------------------------------------------------------------
+
 
 def test_text_bytes_and_utf8_text_give_the_same_blocks() -> None:
     raw = "<p>Caf\u00e9 \u2013 <b>Good</b></p><h2 role=heading aria-level=2>\u00a0x</h2>".encode()
@@ -193,8 +228,17 @@ def test_utf8_text_refuses_bytes_that_are_not_utf8() -> None:
         Utf8Text.decode(b"caf\xe9")
 
 
-@pytest.mark.parametrize("html", [b"", "", "<html></html>", "<frameset><frame></frameset>",
-                                  "<!-- only a comment -->", "<script>x()</script><p> </p>"])
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"",
+        "",
+        "<html></html>",
+        "<frameset><frame></frameset>",
+        "<!-- only a comment -->",
+        "<script>x()</script><p> </p>",
+    ],
+)
 def test_pages_with_no_text_give_no_blocks_and_a_tree(html: str | bytes) -> None:
     blocks, tree = html_blocks(html)
     assert blocks == [] and isinstance(tree, LexborHTMLParser)
@@ -212,6 +256,7 @@ def test_page_title_is_the_first_h1_else_the_title() -> None:
 
 # --- size and depth ------------------------------------------------------------------------------------
 
+
 def test_deep_markup_does_not_reach_the_recursion_limit() -> None:
     depth = sys.getrecursionlimit() * 5
     assert blocks_of("<div>" * depth + "deep" + "</div>" * depth) == [B("div", "deep")]
@@ -227,6 +272,7 @@ def test_a_huge_paragraph_and_many_blocks_are_read_whole() -> None:
 
 # --- properties ------------------------------------------------------------------------------------------
 
+
 def visible_text(html: str) -> str:
     """What a reader sees of a page, by other means than the walk: lexbor's own text of the body once
     the skipped elements are removed and each image is replaced by its alt text."""
@@ -238,17 +284,63 @@ def visible_text(html: str) -> str:
 
 
 def non_space(text: str) -> str:
-    return "".join(c for c in text if not c.isspace() and c != "\u200b")
+    """The text without whitespace and without the characters that show nothing (the walk drops them)."""
+    return "".join(c for c in text if not c.isspace() and c not in INVISIBLE)
 
 
 def is_folded(text: str) -> bool:
-    return text == " ".join(text.replace("\u200b", " ").split()) and text != ""
+    return text == " ".join(text.split()) and text != "" and not any(c in INVISIBLE for c in text)
 
 
-TAGS = ["p", "div", "li", "ul", "td", "tr", "table", "h2", "h3", "section", "span", "a", "em", "i", "b", "strong",
-        "script", "style", "nav", "footer", "template", "svg", "my-el", "label", "button", "dd", "caption", "pre"]
-TEXTS = ["Good", "outstanding", "requires improvement", " ", "  ", "\n", "\t", "\u00a0", "\u200b", "caf\u00e9",
-         "&amp;", "&#71;ood", "x\u2003y", "a  b", "\u2028", "", "Last updated: 01/02/2017"]
+TAGS = [
+    "p",
+    "div",
+    "li",
+    "ul",
+    "td",
+    "tr",
+    "table",
+    "h2",
+    "h3",
+    "section",
+    "span",
+    "a",
+    "em",
+    "i",
+    "b",
+    "strong",
+    "script",
+    "style",
+    "nav",
+    "footer",
+    "template",
+    "svg",
+    "my-el",
+    "label",
+    "button",
+    "dd",
+    "caption",
+    "pre",
+]
+TEXTS = [
+    "Good",
+    "outstanding",
+    "requires improvement",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\u00a0",
+    "\u200b",
+    "caf\u00e9",
+    "&amp;",
+    "&#71;ood",
+    "x\u2003y",
+    "a  b",
+    "\u2028",
+    "",
+    "Last updated: 01/02/2017",
+]
 
 
 @st.composite

@@ -1,8 +1,15 @@
-"""Grade words: normalising what pages print into the contract's grade and grade_status."""
+"""Grade words: normalising what pages print into the contract's grade and grade_status.
+
+normalise_phrase is the one text normaliser every matcher of peelpipe uses (grade words, area and
+question wordings, headings, dates, headline and count sentences): a page's typography (letter
+case, non-breaking and thin spaces, soft hyphens, zero-width characters, curly quotes, dashes,
+compatibility forms) is not part of what it says.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 GRADED = "graded"
@@ -35,22 +42,65 @@ _WORDS: dict[str, GradeWord] = {
     "not being graded": GradeWord(None, NOT_GRADED),
     "ungraded": GradeWord(None, UNGRADED),
 }
+# The printed grade phrases, longest first (so "not yet graded" is tried before "not graded").
+GRADE_PHRASES: tuple[str, ...] = tuple(sorted(_WORDS, key=len, reverse=True))
 
-_CLEAN = re.compile(r"[\s\u00a0]+")
+# Characters a reader does not see: removed. (Soft hyphen, zero-width space/joiners, word joiner,
+# byte order mark, Mongolian vowel separator.)
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
+_QUOTES = "\u201c\u201d\u201e\u201f\u2033"
+_TABLE = {ord(c): None for c in INVISIBLE}
+_TABLE.update({ord(c): "-" for c in _DASHES})
+_TABLE.update({ord(c): "'" for c in _APOSTROPHES})
+_TABLE.update({ord(c): '"' for c in _QUOTES})
 
 
 def normalise_phrase(text: str) -> str:
-    """Lower-case, straighten quotes and dashes, and fold whitespace."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
-    return _CLEAN.sub(" ", text).strip().lower()
+    """Text as matchers compare it: NFKC, case-folded, invisible characters removed, every dash a
+    hyphen, every apostrophe ' and quote ", every run of whitespace (any kind of space) one space,
+    trimmed. ASCII text (most of it) only needs lower-casing and folding."""
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = text.translate(_TABLE)
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+        text = text.casefold()
+    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
+        return " ".join(text.split())
+    return text
+
+
+# A lead-in names the grade that follows it ("Grade: Good", "Our judgment - adequate", "Rated:
+# outstanding"); it is never an area's label.
+LEAD_IN = re.compile(
+    r"^(?:(?:our|overall|the|force)\s+)?(?:grade|graded|grading|rating|rated(?:\s+as)?|judg(?:e)?ment|"
+    r"judged(?:\s+as)?|assessed\s+as|overall)(?:\s+is)?\s*(?:[:|-]\s*|\s(?=\S)|$)"
+)
+
+
+def strip_lead_in(key: str) -> str:
+    """A normalised phrase without a leading lead-in ("grade: good" -> "good")."""
+    match = LEAD_IN.match(key)
+    return key[match.end() :] if match else key
+
+
+def is_lead_in(key: str) -> bool:
+    """Whether a normalised phrase is nothing but a lead-in ("our judgment:", "rated")."""
+    match = LEAD_IN.match(key.rstrip(" :|-"))
+    return match is not None and match.end() >= len(key.rstrip(" :|-"))
 
 
 def grade_word(text: str) -> GradeWord | None:
-    """The meaning of a whole grade label ("Requires improvement", "To be graded."), or None."""
+    """The meaning of a whole grade label ("Requires improvement", "To be graded.", "Grade: Good",
+    "Our judgment – adequate"), or None."""
     key = normalise_phrase(text).strip(" .:;-")
-    if key.startswith("grade:") or key.startswith("grade -"):
-        key = key.split(":", 1)[-1].split("-", 1)[-1].strip()
-    return _WORDS.get(key)
+    word = _WORDS.get(key)
+    if word is None and key:
+        word = _WORDS.get(strip_lead_in(key).strip(" .:;-"))
+    return word
 
 
 def grade_rank(grade: str | None, scale: tuple[str, ...]) -> int | None:

@@ -13,15 +13,65 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from peelpipe.grades import INVISIBLE
+
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-BLOCKS = HEADINGS | frozenset({
-    "p", "li", "dt", "dd", "td", "th", "caption", "div", "section", "article", "aside", "main",
-    "header", "blockquote", "figcaption", "summary", "details", "button", "ul", "ol", "dl", "table", "tr",
-    "tbody", "thead", "form", "fieldset", "legend", "address", "pre", "figure", "body", "label",
-})
+BLOCKS = HEADINGS | frozenset(
+    {
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "caption",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "main",
+        "header",
+        "blockquote",
+        "figcaption",
+        "summary",
+        "details",
+        "button",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "tr",
+        "tbody",
+        "thead",
+        "form",
+        "fieldset",
+        "legend",
+        "address",
+        "pre",
+        "figure",
+        "body",
+        "label",
+    }
+)
 HEADING_TAGS = HEADINGS | {"strong"}  # Block.is_heading: the tags of the blocks that read as headings
-SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "nav",
-                     "select", "input", "textarea", "object", "canvas", "footer"})
+SKIPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "head",
+        "nav",
+        "select",
+        "input",
+        "textarea",
+        "object",
+        "canvas",
+        "footer",
+    }
+)
 BOLD = frozenset({"b", "strong"})
 
 
@@ -51,14 +101,18 @@ class Utf8Text(str):
         return text
 
 
+_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE}
+
+
 def _fold(parts: list[str]) -> str:
-    """The parts joined, with each run of whitespace (or zero-width space) made one space, trimmed."""
+    """The parts joined as a reader sees them: characters that show nothing (soft hyphens, zero-width
+    characters, a byte order mark) removed, each run of whitespace made one space, trimmed."""
     text = "".join(parts)
     # Most text is already folded. isprintable() is False for every whitespace character but the
-    # space, and for U+200B, so one C-speed scan plus two checks tell, without splitting into words.
+    # space, and for every invisible character, so one C-speed scan plus two checks tell.
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(text.replace("\u200b", " ").split())
+    return " ".join(text.translate(_DROP_INVISIBLE).split())
 
 
 def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
@@ -72,8 +126,10 @@ def html_blocks(html: str | bytes) -> tuple[list[Block], LexborHTMLParser]:
 
 # A numeric character reference to an ASCII letter (or a little more): with no such reference and no
 # "heading" in the source, no attribute can read role="heading". (No named reference gives a letter.)
-_LETTER_REF = re.compile(r"&#(?:0*(?:6[5-9]|[7-9][0-9]|1[01][0-9]|12[0-2])(?![0-9])"
-                         r"|[xX]0*(?:4[1-9a-fA-F]|[56][0-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))")
+_LETTER_REF = re.compile(
+    r"&#(?:0*(?:6[5-9]|[7-9][0-9]|1[01][0-9]|12[0-2])(?![0-9])"
+    r"|[xX]0*(?:4[1-9a-fA-F]|[56][0-9a-fA-F]|7[0-9aA])(?![0-9a-fA-F]))"
+)
 
 
 def _may_have_role_headings(html: str | bytes) -> bool:
