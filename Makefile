@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect-home
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint bench venv clean browser test-latest lock
+.PHONY: demo test lint bench fuzz venv clean browser test-latest lock
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: $(BIN)/.installed
 
 test: $(BIN)/.installed browser lint
 	$(BIN)/python -m pytest -q
+
+# The presentation-invariance tests with a large budget: the same facts in thousands of drawn layouts.
+FUZZ_EXAMPLES ?= 3000
+fuzz: $(BIN)/.installed
+	PEELPIPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_presentation.py
 
 # A throwaway venv with the newest versions pyproject.toml allows, then the whole suite in it.
 LATEST := .venv-latest

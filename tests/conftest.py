@@ -20,7 +20,7 @@ os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ["PEELPIPE_CONFIG_DIR"] = str(ROOT / "config")
 for name in list(os.environ):
-    if name.startswith("PEELPIPE_") and name != "PEELPIPE_CONFIG_DIR":
+    if name.startswith("PEELPIPE_") and name not in ("PEELPIPE_CONFIG_DIR", "PEELPIPE_FUZZ_EXAMPLES"):
         del os.environ[name]
 
 
