@@ -51,7 +51,7 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
 _QUOTES = "\u201c\u201d\u201e\u201f\u2033"
-_TABLE = {ord(c): None for c in INVISIBLE}
+_TABLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
 _TABLE.update({ord(c): "-" for c in _DASHES})
 _TABLE.update({ord(c): "'" for c in _APOSTROPHES})
 _TABLE.update({ord(c): '"' for c in _QUOTES})

@@ -54,6 +54,8 @@ BLOCKS = HEADINGS | frozenset(
     }
 )
 HEADING_TAGS = HEADINGS | {"strong"}  # Block.is_heading: the tags of the blocks that read as headings
+# Blocks that head what follows by their role: headings, accordion summaries, definition terms.
+HEADING_ROLES = HEADING_TAGS | {"summary", "dt"}
 SKIPPED = frozenset(
     {
         "script",

@@ -19,7 +19,7 @@ from peelpipe.parse.common import open_page, unreadable
 from peelpipe.parse.text import folded, search_from
 
 PARSER = "landing-2014"
-VERSION = "1"
+VERSION = "2"
 
 _GRADE = r"(outstanding|good|requires?\s+improvement|inadequate|[a-z]+)"
 _EFFECTIVENESS = re.compile(

@@ -14,7 +14,7 @@ from peelpipe.parse.common import open_page, read_sections, unreadable
 from peelpipe.parse.sections import find_sections
 
 PARSER = "pillar-page"
-VERSION = "1"
+VERSION = "2"
 
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from peelpipe.config import Area, AreaMatcher, Catalogue
-from peelpipe.grades import GRADED, PENDING, UNGRADED
+from peelpipe.grades import GRADED, PENDING, UNGRADED, GradeWord, is_lead_in, normalise_phrase
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue
-from peelpipe.parse.blocks import HEADING_TAGS, Block
+from peelpipe.parse.binding import area_of, bind_line, strip_number
+from peelpipe.parse.blocks import HEADING_ROLES, HEADING_TAGS, Block
 from peelpipe.parse.text import (
     FINDING_START,
     finding_kind,
     first_sentence,
-    folded,
     is_last_updated,
     label_of,
     last_updated,
@@ -28,28 +28,9 @@ from peelpipe.parse.text import (
     slugify,
 )
 
-_CARRIED_OVER = re.compile(
-    r"has been carried over|grade and findings from last year.s inspection still stand", re.IGNORECASE
-)
-_NOT_INSPECTED = re.compile(
-    r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}", re.IGNORECASE
-)
+_CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand")
+_NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}")
 _QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
-_CAPTIONS = frozenset(
-    {
-        "our judgement",
-        "our judgment",
-        "judgement",
-        "judgment",
-        "grade",
-        "our grade",
-        "rating",
-        "overall grade",
-        "overall judgement",
-        "overall judgment",
-    }
-)
-_CAPTION_MAX = max(map(len, _CAPTIONS))
 _QUESTION_START = re.compile(r"^(?:how|to what extent|what|does|do|is|are|has)\b", re.IGNORECASE)
 _HEADING_LIKE = frozenset({"div", "button", "dt", "summary", "strong", "td", "th"})
 
@@ -63,6 +44,8 @@ class Section:
     area_id: str
     level: str
     blocks: list[Block] = field(default_factory=list)
+    inline: GradeWord | None = None  # a grade printed in the heading itself ("… ? Requires improvement")
+    heading: str = ""  # the heading as printed, when it holds more than the label
 
 
 def find_sections(
@@ -80,8 +63,8 @@ def find_sections(
     current: Section | None = None
     match = catalogue.area_matcher(cycle_id, pillar)
     for block in blocks:
-        # Only a heading (Block.is_heading), or a question, can start a section.
-        head = _section_head(block, match, pillar, levels) if block.tag in HEADING_TAGS or "?" in block.text else None
+        # Only a heading (by tag or role), or a question, can start a section.
+        head = _section_head(block, match, pillar, levels) if block.tag in HEADING_ROLES or "?" in block.text else None
         if head is not None:
             current = head
             sections.append(current)
@@ -92,24 +75,30 @@ def find_sections(
 
 def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: tuple[str, ...]) -> Section | None:
     text = block.text.strip()
-    is_question = text.endswith("?")
-    if len(text) > 250 or not (block.is_heading or is_question):
+    if len(text) > 250:
         return None
-    area = match(text)
+    heading = block.tag in HEADING_ROLES
+    bound = bind_line(text, match) if heading or "?" in text else None
+    if bound is not None and bound.area is not None and bound.area.level in levels:
+        return Section(bound.label, bound.area, bound.area.id, bound.area.level, inline=bound.word, heading=text)
+    label = strip_number(text)
+    is_question = label.endswith("?")
+    if not (heading or is_question):
+        return None
+    area = area_of(label, match)
     if area is not None and area.level in levels:
-        return Section(text, area, area.id, area.level)
+        return Section(label, area, area.id, area.level)
     heading_like = block.is_heading or (
-        block.tag in _HEADING_LIKE and len(text) < 200 and _QUESTION_START.match(text) is not None
+        block.tag in _HEADING_LIKE and len(label) < 200 and _QUESTION_START.match(label) is not None
     )
     if heading_like and is_question and "question" in levels and pillar:
-        return Section(text, None, f"{pillar}.{slugify(text)}", "question")
+        return Section(label, None, f"{pillar}.{slugify(label)}", "question")
     return None
 
 
 def _is_caption(text: str) -> bool:
-    """'Our judgement', 'Grade:' and the like: a caption before a grade label."""
-    text = text.strip(" :")
-    return len(text) <= _CAPTION_MAX and text.lower() in _CAPTIONS
+    """'Our judgement', 'Grade:' and the like: a lead-in standing alone before a grade label."""
+    return len(text) <= 40 and is_lead_in(normalise_phrase(text))
 
 
 def _drop_empty_duplicates(sections: list[Section]) -> list[Section]:
@@ -137,14 +126,13 @@ class SectionResult:
     last_updated: date | None
 
 
-def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> SectionResult:
-    """Grade, status, findings and date of one section, or an issue saying why there is no grade."""
-    issues: list[ParseIssue] = []
-    blocks = section.blocks
+def _head(blocks: list[Block]) -> tuple[date | None, Block | None, Block | None]:
+    """The head of a section: an optional question number, 'Last updated' line and lead-in
+    ("Our judgment"), then a grade label. Returns the date, the label block, and a block standing
+    where the label would that is no known grade word."""
     updated: date | None = None
     label_block: Block | None = None
     odd_label: Block | None = None
-    # The head of a section: optional question number, optional 'Last updated', then a label.
     for block in blocks[:5]:
         text = block.text
         if _QUESTION_NUMBER.match(text) or _is_caption(text):
@@ -163,7 +151,20 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             if text[:1] in ("l", "L") and text[:12].lower().startswith("last updated"):
                 updated = last_updated(text)
                 break
+    return updated, label_block, odd_label
 
+
+def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> SectionResult:
+    """Grade, status, findings and date of one section, or an issue saying why there is no grade.
+
+    The grade is the one printed in the heading itself, else the grade label under it, else the
+    first sentence of its summary. A heading's grade and a label that disagree keep the heading's
+    (duplicate_judgement); a label and a summary sentence that disagree keep the label's
+    (label_prose_disagree).
+    """
+    issues: list[ParseIssue] = []
+    blocks = section.blocks
+    updated, label_block, odd_label = _head(blocks)
     prose_sentence = ""  # the first sentence of the first paragraph (not the label, date or number)
     for block in blocks:
         text = block.text
@@ -177,10 +178,9 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             prose_sentence = first_sentence(text)
             break
     prose = prose_grade(prose_sentence) if prose_sentence else None
-    body_text = " ".join([b.text for b in blocks[:12]])
-    low = folded(body_text)  # the regexes only run where their fixed words occur
-    carried_over = ("carried over" in low or "still stand" in low) and bool(_CARRIED_OVER.search(body_text))
-    not_inspected = ("not been" in low or "was not" in low) and bool(_NOT_INSPECTED.search(body_text))
+    body = normalise_phrase(" ".join([b.text for b in blocks[:12]]))
+    carried_over = ("carried over" in body or "still stand" in body) and bool(_CARRIED_OVER.search(body))
+    not_inspected = ("not been" in body or "was not" in body) and bool(_NOT_INSPECTED.search(body))
     expected = catalogue.expected_status(section.area_id, cycle_id)
     area_label = section.label.strip()
 
@@ -197,6 +197,19 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             carried_over=carried_over,
         )
 
+    word = label_of(label_block.text) if label_block is not None else None
+    evidence = label_block.text if label_block is not None else ""
+    if section.inline is not None:
+        if word is not None and word != section.inline:
+            issues.append(
+                ParseIssue(
+                    "duplicate_judgement",
+                    f"the heading says {section.inline.grade or section.inline.status}, the label under it "
+                    f"{word.grade or word.status}: kept the heading's",
+                    section.area_id,
+                )
+            )
+        word, evidence, odd_label = section.inline, section.heading, None
     observation: Observation | None = None
     if odd_label is not None:
         kept = f"; the summary sentence says {prose}, kept that" if prose else ""
@@ -208,10 +221,8 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
                 "warning" if prose else "error",
             )
         )
-    if label_block is not None:
-        word = label_of(label_block.text)
-        assert word is not None
-        observation = observe(word.grade, word.status, SOURCE_LABEL, label_block.text)
+    if word is not None:
+        observation = observe(word.grade, word.status, SOURCE_LABEL, evidence)
         if word.status == GRADED and prose and prose != word.grade:
             issues.append(
                 ParseIssue(
