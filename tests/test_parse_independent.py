@@ -1,6 +1,8 @@
 """Parsers against pages written independently of them, in markups the parsers never saw.
 
-fixtures/independent/ holds pillar-cycle pages (2014-2018/19), fixtures/reports/ report pages (2021/22 on).
+fixtures/independent/ holds pillar-cycle pages (2014-2018/19), fixtures/reports/ report pages (2021/22 on),
+fixtures/unseen/ pages of both families in layouts and typographic noise the parsers were not written
+against (its README lists each page's layout, noise and the author's conventions).
 
 Each fixture in fixtures/independent/ was written by someone who had not read the parsers, from
 what is known of the site's text; its .expected.json says what a correct parser must extract.
@@ -17,7 +19,13 @@ from conftest import FIXTURES, page_ref
 
 from peelpipe.parse import parse_page
 
-CASES = sorted([*(FIXTURES / "independent").glob("*.html"), *(FIXTURES / "reports").glob("*.html")])
+CASES = sorted(
+    [
+        *(FIXTURES / "independent").glob("*.html"),
+        *(FIXTURES / "reports").glob("*.html"),
+        *(FIXTURES / "unseen").glob("*.html"),
+    ]
+)
 
 
 @pytest.mark.parametrize("html_path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])

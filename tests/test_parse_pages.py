@@ -90,7 +90,7 @@ def test_2018_19_landing_and_tranche(catalogue) -> None:
         "efficiency": ("requires_improvement", "graded"),
         "legitimacy": ("outstanding", "graded"),
     }
-    assert parsed.facts == {"tranche": "three"}
+    assert parsed.facts == {"tranche": "three", "grades_promised": "3"}
 
 
 def test_a_page_of_another_cycle_is_not_used(catalogue) -> None:

@@ -33,6 +33,8 @@ _AREA_GRADE = re.compile(
 _GRADE_AREA = re.compile(rf"^(?P<grade>{_GRADE})(?P<sep>[\s{_SEP_CHARS}]+)(?P<area>\S.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}(?:\.\d{1,2})?[.):]?\s+(?=\S)", re.IGNORECASE)
 _SENTENCE = re.compile(r"[.!;]\s")
+_VERBS = frozenset({"is", "was", "are", "were", "be", "been", "being", "as", "remains", "remain"})
+_HEADLINE_STARTS = ("the extent to which ", "the efficiency with which ", "in terms of its ")
 _MAX = 250  # longer text is prose, not a line naming an area and its grade
 
 
@@ -91,6 +93,8 @@ def bind_line(text: str, match: AreaMatcher, unmapped: bool = False) -> Binding 
         key = normalise_phrase(label)
         if not key or is_lead_in(key) or grade_word(label) is not None or _SENTENCE.search(label):
             continue
+        if key.rsplit(" ", 1)[-1] in _VERBS or key.startswith(_HEADLINE_STARTS):
+            continue  # a sentence ("… the force is: good."; a headline sentence), not an area's label
         word = grade_word(found.group("grade"))
         if word is None:
             continue

@@ -18,9 +18,10 @@ import re
 from peelpipe.config import Catalogue
 from peelpipe.grades import UNGRADED
 from peelpipe.models import SOURCE_CONFIG, SOURCE_HEADLINE, Observation, PageRef, ParsedPage, ParseIssue
-from peelpipe.parse.common import open_page, read_sections, unreadable
+from peelpipe.parse.common import open_page, read_sections
+from peelpipe.parse.evidence import merge_readings, nothing_read, page_date, promise_grades
 from peelpipe.parse.sections import find_sections
-from peelpipe.parse.text import finditer_from, folded, grade_of, search_from
+from peelpipe.parse.text import Keyed, grade_of, keyed
 
 PARSER = "landing"
 VERSION = "2"
@@ -29,16 +30,14 @@ PILLARS = ("effectiveness", "efficiency", "legitimacy")
 _GRADE_TAIL = r"(?P<tail>[\s:]*(?:is\s*:?\s*)?(?:not\s+yet\s+graded|not\s+being\s+graded|not\s+graded|to\s+be\s+graded|requires?\s+improvement|outstanding|good|inadequate|[a-z]+(?:\s[a-z]+)?))\s*\."
 _HEADLINE_PILLAR = re.compile(
     r"the extent to which (?P<subject>[^.]{1,90}?) is (?P<word>effective|efficient|legitimate) at keeping people safe "
-    r"and reducing crime" + _GRADE_TAIL,
-    re.IGNORECASE,
+    r"and reducing crime" + _GRADE_TAIL
 )
 _HEADLINE_2018 = re.compile(
     r"the extent to which the (?:force|constabulary|service) (?P<word>is effective at reducing crime and keeping "
-    r"people safe|operates efficiently and sustainably|treats the public and its workforce legitimately)" + _GRADE_TAIL,
-    re.IGNORECASE,
+    r"people safe|operates efficiently and sustainably|treats the public and its workforce legitimately)" + _GRADE_TAIL
 )
 _TAIL_LEAD = re.compile(r"^[\s:]*(?:is\s*:?\s*)?")  # what comes before the grade words in a tail
-_TRANCHE = re.compile(r"inspected in tranche (one|two|three|1|2|3)\b", re.IGNORECASE)
+_TRANCHE = re.compile(r"inspected in tranche (one|two|three|1|2|3)\b")
 _WORD_PILLAR = {
     "effective": "effectiveness",
     "efficient": "efficiency",
@@ -50,69 +49,63 @@ _WORD_PILLAR = {
 
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
-    """Pillar grades from a landing page's headline sentences and pillar boxes."""
+    """Pillar grades from a landing page's headline sentences and pillar boxes.
+
+    facts["grades_promised"] counts the pillars the page names in a headline sentence or a pillar
+    box that the cycle grades and the page does not mark as not (yet) graded.
+    """
     parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
         return parsed
     cycle = catalogue.cycles[page.cycle_id]
-    text = " \n ".join(b.text for b in blocks)
-    low = folded(text)
-    headlines = read_headlines(text, parsed, low)
-    tranche = search_from(_TRANCHE, text, low, "inspected in tranche ")
+    text = keyed((b.text for b in blocks), " \n ")
+    headlines = read_headlines(text, parsed)
+    tranche = _TRANCHE.search(text.key) if "inspected in tranche " in text.key else None
     if tranche:
-        parsed.facts["tranche"] = {"1": "one", "2": "two", "3": "three"}.get(tranche.group(1), tranche.group(1).lower())
+        parsed.facts["tranche"] = {"1": "one", "2": "two", "3": "three"}.get(tranche.group(1), tranche.group(1))
 
-    # The pillar boxes (2016/2017): read like pillar page sections, pillar level only.
+    # The pillar boxes: a pillar's heading (its question or name) and the grade under or beside it.
     boxes = ParsedPage(page=page, parser=PARSER, parser_version=parsed.parser_version)
-    read_sections(find_sections(blocks, catalogue, page.cycle_id, None, levels=("pillar",)), catalogue, boxes)
-    parsed.last_updated = boxes.last_updated
+    sections = find_sections(blocks, catalogue, page.cycle_id, None, levels=("pillar",))
+    read_sections(sections, catalogue, boxes)
+    parsed.last_updated = boxes.last_updated or page_date(blocks)
     parsed.findings.extend(boxes.findings)
     box_by_area = {o.area_id: o for o in boxes.observations}
 
-    headline_unreadable = any(i.reason == "unknown_grade" for i in parsed.issues)
-    if not headlines and not box_by_area and not headline_unreadable:
-        return unreadable(
+    unknown = {i.area_id for i in parsed.issues if i.reason == "unknown_grade" and i.area_id}
+    if not headlines and not box_by_area and not unknown:
+        return nothing_read(
             parsed,
-            "not_peel_page",
+            blocks,
+            catalogue,
+            len(sections),
             f"no PEEL {cycle.label} headline sentence or pillar box found (title {parsed.title!r})",
         )
-    for pillar in PILLARS:
-        headline, box = headlines.get(pillar), box_by_area.get(pillar)
-        if (
-            box is not None
-            and headline is not None
-            and (box.grade, box.grade_status) != (headline.grade, headline.grade_status)
-        ):
-            parsed.issues.append(
-                ParseIssue(
-                    "headline_box_disagree",
-                    f"{pillar}: headline says {headline.grade or headline.grade_status}, box says "
-                    f"{box.grade or box.grade_status}; kept the box",
-                    pillar,
-                    "warning",
-                )
-            )
-        chosen = box or headline
-        if chosen is None and catalogue.expected_status(pillar, page.cycle_id) == UNGRADED:
-            chosen = Observation(pillar, pillar, "pillar", None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
-        if chosen is not None:
-            parsed.observations.append(chosen)
+    defaults = {
+        p: Observation(p, p, "pillar", None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
+        for p in PILLARS
+        if catalogue.expected_status(p, page.cycle_id) == UNGRADED
+    }
+    merge_readings(parsed, PILLARS, headlines, box_by_area, defaults)
     parsed.issues.extend(i for i in boxes.issues if i.reason != "no_grade_found")
+    promise_grades(parsed, [*headlines, *unknown, *(s.area_id for s in sections if s.area)], catalogue)
     return parsed
 
 
-def read_headlines(text: str, parsed: ParsedPage, low: str | None = None) -> dict[str, Observation]:
+def read_headlines(text: Keyed, parsed: ParsedPage) -> dict[str, Observation]:
     """Pillar observations from the headline sentences, by pillar."""
     matches: list[tuple[str, str, str]] = []  # (pillar word, tail, sentence)
     seen: set[str] = set()
-    low = folded(text) if low is None else low
+    key = text.key
+    if "the extent to which " not in key:
+        return {}
     for pattern in (_HEADLINE_PILLAR, _HEADLINE_2018):
-        for match in finditer_from(pattern, text, low, "the extent to which "):
-            sentence = " ".join(match.group(0).split())
-            if sentence.lower() in seen:  # the same sentence repeated (summary and box)
+        for match in pattern.finditer(key):
+            if match.group(0) in seen:  # the same sentence repeated (summary and box)
                 continue
-            seen.add(sentence.lower())
-            matches.append((_WORD_PILLAR[" ".join(match.group("word").lower().split())], match.group("tail"), sentence))
+            seen.add(match.group(0))
+            sentence = text.quote(match.start(), match.end())
+            matches.append((_WORD_PILLAR[" ".join(match.group("word").split())], match.group("tail"), sentence))
     pillars = [m[0] for m in matches]
     if len(matches) == 3 and len(set(pillars)) < 3:
         parsed.issues.append(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage
-from peelpipe.parse.common import open_page, read_sections, unreadable
+from peelpipe.parse.common import open_page, read_sections
+from peelpipe.parse.evidence import nothing_read, promise_grades
 from peelpipe.parse.sections import find_sections
 
 PARSER = "pillar-page"
@@ -18,18 +19,25 @@ VERSION = "2"
 
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
-    """Judgements, findings and date of one pillar page."""
+    """Judgements, findings and date of one pillar page.
+
+    facts["grades_promised"] counts the pillar and question headings the page shows that the cycle
+    grades, less those the page itself marks as not (yet) graded.
+    """
     parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
         return parsed
     cycle = catalogue.cycles[page.cycle_id]
     sections = find_sections(blocks, catalogue, page.cycle_id, page.pillar)
     if not any(s.area is not None for s in sections):
-        return unreadable(
+        return nothing_read(
             parsed,
-            "not_peel_page",
+            blocks,
+            catalogue,
+            0,
             f"no {page.pillar} question of PEEL {cycle.label} found on the page "
             f"(title {parsed.title!r}): not a PEEL {page.pillar} page",
         )
     read_sections(sections, catalogue, parsed)
+    promise_grades(parsed, [s.area_id for s in sections if s.area is not None], catalogue)
     return parsed

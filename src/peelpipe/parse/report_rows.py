@@ -111,12 +111,13 @@ def read_rows(
             )
             label = None
             continue
-        if len(text) <= 120 and not _SENTENCE_END.search(text) and not JUDGMENTS_HEADING.match(key):
+        question = text.endswith("?") and area_of(text, match_area) is not None  # "How good is the force at …?"
+        if len(text) <= 120 and (question or not _SENTENCE_END.search(text)) and not JUDGMENTS_HEADING.match(key):
             label = text
             continue
         if rows or label is not None:
             break  # prose after the rows: the table is over
-    return list(rows.values()), index
+    return list(rows.values()), index if rows else start
 
 
 def grid_rows(

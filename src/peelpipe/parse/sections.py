@@ -14,7 +14,7 @@ from datetime import date
 from peelpipe.config import Area, AreaMatcher, Catalogue
 from peelpipe.grades import GRADED, PENDING, UNGRADED, GradeWord, is_lead_in, normalise_phrase
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue
-from peelpipe.parse.binding import area_of, bind_line, strip_number
+from peelpipe.parse.binding import area_of, bind_line, may_hold_grade, strip_number
 from peelpipe.parse.blocks import HEADING_ROLES, HEADING_TAGS, Block
 from peelpipe.parse.text import (
     FINDING_START,
@@ -62,9 +62,19 @@ def find_sections(
     sections: list[Section] = []
     current: Section | None = None
     match = catalogue.area_matcher(cycle_id, pillar)
+    # The lengths of the known wordings: a block of another length cannot be one (a cheap pre-check).
+    lengths = {len(label) for a in catalogue.areas_for(cycle_id, pillar) if a.level in levels for label in a.labels}
     for block in blocks:
-        # Only a heading (by tag or role), or a question, can start a section.
-        head = _section_head(block, match, pillar, levels) if block.tag in HEADING_ROLES or "?" in block.text else None
+        # A heading (by tag or role), a question, a known wording or a line binding an area to its
+        # grade can start a section.
+        text = block.text
+        candidate = (
+            block.tag in HEADING_ROLES
+            or "?" in text
+            or len(strip_number(text).rstrip(" ?.:")) in lengths
+            or (len(text) <= 250 and may_hold_grade(text))
+        )
+        head = _section_head(block, match, pillar, levels) if candidate else None
         if head is not None:
             current = head
             sections.append(current)
@@ -78,14 +88,13 @@ def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: 
     if len(text) > 250:
         return None
     heading = block.tag in HEADING_ROLES
-    bound = bind_line(text, match) if heading or "?" in text else None
+    bound = bind_line(text, match)
     if bound is not None and bound.area is not None and bound.area.level in levels:
         return Section(bound.label, bound.area, bound.area.id, bound.area.level, inline=bound.word, heading=text)
     label = strip_number(text)
     is_question = label.endswith("?")
-    if not (heading or is_question):
-        return None
-    area = area_of(label, match)
+    # A known wording heads its section whatever its tag; anything else must be a heading or a question.
+    area = area_of(label, match, exact=not (heading or is_question))
     if area is not None and area.level in levels:
         return Section(label, area, area.id, area.level)
     heading_like = block.is_heading or (

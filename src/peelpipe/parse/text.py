@@ -1,17 +1,22 @@
-"""Text patterns shared by the page parsers: grade labels, grade sentences, dates, findings headings."""
+"""Text patterns shared by the page parsers: grade labels, grade sentences, dates, findings headings.
+
+Every pattern here is matched against normalised text (grades.normalise_phrase): lower case, one
+kind of space, dash and apostrophe. Sentence boundaries, which need capitals, are found in the
+printed text.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from peelpipe.grades import GradeWord, grade_word, normalise_phrase
 
 _LAST_UPDATED = re.compile(
-    r"last\s+updated:?\s*(?:on\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|last\s+updated:?\s*(?:on\s+)?(\d{1,2})\s+([a-z]+)\s+(\d{4})",
-    re.IGNORECASE,
+    r"last updated:? ?(?:on )?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|last updated:? ?(?:on )?(\d{1,2}) ([a-z]+) (\d{4})"
 )
 _MONTHS = {
     m: i
@@ -37,13 +42,13 @@ _MONTHS = {
 
 def last_updated(text: str) -> date | None:
     """The date in a 'Last updated 22/03/2018' (UK day-first) or 'Last updated 22 March 2018' text."""
-    match = _LAST_UPDATED.search(text)
+    match = _LAST_UPDATED.search(phrase_key(text)) if len(text) < 200 else _LAST_UPDATED.search(normalise_phrase(text))
     if not match:
         return None
     try:
         if match.group(1):
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-        month = _MONTHS.get(match.group(5).lower())
+        month = _MONTHS.get(match.group(5))
         return date(int(match.group(6)), month, int(match.group(4))) if month else None
     except ValueError:
         return None
@@ -51,7 +56,7 @@ def last_updated(text: str) -> date | None:
 
 def is_last_updated(text: str) -> bool:
     """Whether a block is (only) a 'Last updated …' line."""
-    return len(text) < 60 and bool(_LAST_UPDATED.match(text.strip()))
+    return len(text) < 60 and bool(_LAST_UPDATED.match(phrase_key(text)))
 
 
 @lru_cache(maxsize=4096)
@@ -64,6 +69,26 @@ def phrase_key(text: str) -> str:
 def grade_of(text: str) -> GradeWord | None:
     """grade_word(text), remembered the same way."""
     return grade_word(text)
+
+
+class Keyed(NamedTuple):
+    """Printed text and its normalised form, joined from the same pieces: patterns are matched in
+    `key`, and what they matched is quoted as printed."""
+
+    text: str
+    key: str
+
+    def quote(self, start: int, end: int) -> str:
+        """The printed text of key[start:end] (the normalised text where the two differ in length)."""
+        source = self.text if len(self.text) == len(self.key) else self.key
+        return " ".join(source[start:end].split())
+
+
+def keyed(texts: Iterable[str], separator: str) -> Keyed:
+    """Texts joined by `separator`, printed and normalised."""
+    pieces = list(texts)
+    keys = [phrase_key(t) if len(t) < 200 else normalise_phrase(t) for t in pieces]
+    return Keyed(separator.join(pieces), separator.join(keys))
 
 
 def label_of(text: str) -> GradeWord | None:
@@ -170,7 +195,8 @@ def prose_grade(sentence: str) -> str | None:
     grades gives none: a grade is never guessed from prose that does not state it plainly.
     """
     found: set[str] = set()
-    low = folded(sentence)  # each regex runs only where its grade words occur
+    sentence = normalise_phrase(sentence)
+    low = sentence  # each regex runs only where its grade words occur
     if "improvement" in low:
         match = _RI.search(sentence)  # the first match starts earliest
         if match is not None and match.start() <= _MAX_SUBJECT:
