@@ -51,10 +51,14 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4"
 _QUOTES = "\u201c\u201d\u201e\u201f\u2033"
-_TABLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
-_TABLE.update({ord(c): "-" for c in _DASHES})
-_TABLE.update({ord(c): "'" for c in _APOSTROPHES})
-_TABLE.update({ord(c): '"' for c in _QUOTES})
+_MAP = dict.fromkeys(INVISIBLE, "") | dict.fromkeys(_DASHES, "-") | dict.fromkeys(_APOSTROPHES, "'")
+_MAP |= dict.fromkeys(_QUOTES, '"')
+# One regex pass finds the few characters to replace (str.translate would look up every character).
+_SPECIAL = re.compile("[" + re.escape("".join(_MAP)) + "]")
+
+
+def _unify(text: str) -> str:
+    return _SPECIAL.sub(lambda found: _MAP[found.group()], text)
 
 
 def normalise_phrase(text: str) -> str:
@@ -64,9 +68,9 @@ def normalise_phrase(text: str) -> str:
     if text.isascii():
         text = text.lower()
     else:
-        text = text.translate(_TABLE)
+        text = _unify(text)
         if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text).translate(_TABLE)
+            text = _unify(unicodedata.normalize("NFKC", text))
         text = text.casefold()
     if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
         return " ".join(text.split())

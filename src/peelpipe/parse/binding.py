@@ -49,6 +49,8 @@ class Binding(NamedTuple):
 
 def strip_number(text: str) -> str:
     """A heading without its leading question number ("1. How good …" -> "How good …")."""
+    if not text[:1].isdigit() and text[:1] not in ("q", "Q"):
+        return text
     match = _NUMBER.match(text)
     return text[match.end() :] if match else text
 
@@ -63,13 +65,14 @@ def area_of(text: str, match: AreaMatcher, exact: bool = False) -> Area | None:
     return area if normalise_label(text) in area.labels else None
 
 
-_GRADE_STEMS = ("good", "outstanding", "adequate", "improvement", "graded")
+_GRADE_ENDS = tuple({p.rsplit(" ", 1)[-1] for p in GRADE_PHRASES})
+_GRADE_STARTS = tuple({p.split(" ", 1)[0] for p in GRADE_PHRASES})
 
 
-def may_hold_grade(text: str) -> bool:
-    """A cheap pre-check: whether some grade word may occur in the text (before any regex runs)."""
-    low = text.lower()
-    return any(stem in low for stem in _GRADE_STEMS)
+def may_bind(text: str) -> bool:
+    """A cheap pre-check before any regex: whether the text ends or begins with a grade word, as a
+    line binding an area to its grade does."""
+    return text[-16:].lower().rstrip(" .").endswith(_GRADE_ENDS) or text[:12].lower().startswith(_GRADE_STARTS)
 
 
 def _is_question(text: str) -> bool:
@@ -83,7 +86,7 @@ def bind_line(text: str, match: AreaMatcher, unmapped: bool = False) -> Binding 
     `unmapped`, any short label (kept, reported as unmapped by the caller); with only a space, it
     must be a known wording exactly or a question. The area part is never a lead-in.
     """
-    if len(text) > _MAX or not may_hold_grade(text):
+    if len(text) > _MAX or not may_bind(text):
         return None
     for pattern in (_AREA_GRADE, _GRADE_AREA):
         found = pattern.match(text)

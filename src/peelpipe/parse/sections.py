@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from peelpipe.config import Area, AreaMatcher, Catalogue
+from peelpipe.config import Area, AreaMatcher, Catalogue, normalise_label
 from peelpipe.grades import GRADED, PENDING, UNGRADED, GradeWord, is_lead_in, normalise_phrase
 from peelpipe.models import SOURCE_CONFIG, SOURCE_LABEL, SOURCE_PROSE, Finding, Observation, ParseIssue
-from peelpipe.parse.binding import area_of, bind_line, may_hold_grade, strip_number
+from peelpipe.parse.binding import bind_line, may_bind, strip_number
 from peelpipe.parse.blocks import HEADING_ROLES, HEADING_TAGS, Block
 from peelpipe.parse.text import (
     FINDING_START,
@@ -62,19 +62,22 @@ def find_sections(
     sections: list[Section] = []
     current: Section | None = None
     match = catalogue.area_matcher(cycle_id, pillar)
-    # The lengths of the known wordings: a block of another length cannot be one (a cheap pre-check).
-    lengths = {len(label) for a in catalogue.areas_for(cycle_id, pillar) if a.level in levels for label in a.labels}
+    shapes = _shapes(catalogue.areas_for(cycle_id, pillar), levels)
     for block in blocks:
         # A heading (by tag or role), a question, a known wording or a line binding an area to its
-        # grade can start a section.
+        # grade can start a section; none is longer than 250 characters.
         text = block.text
-        candidate = (
-            block.tag in HEADING_ROLES
-            or "?" in text
-            or len(strip_number(text).rstrip(" ?.:")) in lengths
-            or (len(text) <= 250 and may_hold_grade(text))
-        )
-        head = _section_head(block, match, pillar, levels) if candidate else None
+        head = None
+        if len(text) <= 250:
+            bindable = may_bind(text)
+            if (
+                bindable
+                or block.tag in HEADING_ROLES
+                or "?" in text
+                or _shape(text.rstrip(" ?.:")) in shapes
+                or text[:1].isdigit()
+            ):
+                head = _section_head(block, match, pillar, levels, bindable)
         if head is not None:
             current = head
             sections.append(current)
@@ -83,18 +86,40 @@ def find_sections(
     return _drop_empty_duplicates(sections)
 
 
-def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: tuple[str, ...]) -> Section | None:
+def _shape(text: str) -> tuple[int, str]:
+    return len(text), text[:6].lower()
+
+
+_SHAPES: dict[tuple[int, tuple[str, ...]], tuple[list[Area], frozenset[tuple[int, str]]]] = {}
+
+
+def _shapes(areas: list[Area], levels: tuple[str, ...]) -> frozenset[tuple[int, str]]:
+    """The length and first letters of each known wording of these areas: a block unlike all of
+    them is none of them (a cheap pre-check). Remembered per list of areas (the catalogue keeps one
+    per cycle and pillar)."""
+    known = _SHAPES.get((id(areas), levels))
+    if known is None or known[0] is not areas:
+        if len(_SHAPES) > 256:
+            _SHAPES.clear()
+        shapes = frozenset(_shape(label) for a in areas if a.level in levels for label in a.labels)
+        known = _SHAPES[(id(areas), levels)] = (areas, shapes)
+    return known[1]
+
+
+def _section_head(
+    block: Block, match: AreaMatcher, pillar: str | None, levels: tuple[str, ...], bindable: bool
+) -> Section | None:
     text = block.text.strip()
-    if len(text) > 250:
-        return None
     heading = block.tag in HEADING_ROLES
-    bound = bind_line(text, match)
+    bound = bind_line(text, match) if bindable else None
     if bound is not None and bound.area is not None and bound.area.level in levels:
         return Section(bound.label, bound.area, bound.area.id, bound.area.level, inline=bound.word, heading=text)
     label = strip_number(text)
     is_question = label.endswith("?")
     # A known wording heads its section whatever its tag; anything else must be a heading or a question.
-    area = area_of(label, match, exact=not (heading or is_question))
+    area = match(label)
+    if area is not None and not (heading or is_question) and normalise_label(label) not in area.labels:
+        area = None
     if area is not None and area.level in levels:
         return Section(label, area, area.id, area.level)
     heading_like = block.is_heading or (
@@ -103,6 +128,10 @@ def _section_head(block: Block, match: AreaMatcher, pillar: str | None, levels: 
     if heading_like and is_question and "question" in levels and pillar:
         return Section(label, None, f"{pillar}.{slugify(label)}", "question")
     return None
+
+
+def _key(text: str) -> str:
+    return normalise_phrase(text)
 
 
 def _is_caption(text: str) -> bool:
@@ -187,9 +216,9 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             prose_sentence = first_sentence(text)
             break
     prose = prose_grade(prose_sentence) if prose_sentence else None
-    body = normalise_phrase(" ".join([b.text for b in blocks[:12]]))
-    carried_over = ("carried over" in body or "still stand" in body) and bool(_CARRIED_OVER.search(body))
-    not_inspected = ("not been" in body or "was not" in body) and bool(_NOT_INSPECTED.search(body))
+    body = " ".join([b.text for b in blocks[:12]]).lower()  # the regexes only run where their words occur
+    carried_over = ("carried over" in body or "still stand" in body) and bool(_CARRIED_OVER.search(_key(body)))
+    not_inspected = ("not been" in body or "was not" in body) and bool(_NOT_INSPECTED.search(_key(body)))
     expected = catalogue.expected_status(section.area_id, cycle_id)
     area_label = section.label.strip()
 
