@@ -8,7 +8,7 @@ printed text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -169,7 +169,7 @@ _ADJ_VERBS = ("is", "was", "remains", "are")  # every _ADJ match begins with one
 
 def _adjective_starts(low: str) -> list[int]:
     """Where an _ADJ match may begin within the first _MAX_SUBJECT characters, in order: the
-    offsets of its verbs in low = folded(sentence). Trying _ADJ only there, skipping what a match
+    offsets of its verbs in the normalised sentence `low`. Trying _ADJ only there, skipping what a match
     already covered, gives the matches _ADJ.finditer would, without scanning the whole sentence."""
     starts: list[int] = []
     for verb in _ADJ_VERBS:
@@ -241,46 +241,6 @@ def slugify(text: str, limit: int = 60) -> str:
     """A derived id part for a label nobody mapped: lower-case words joined by hyphens."""
     slug = _NOT_SLUG.sub("-", normalise_phrase(text)).strip("-")
     return slug[:limit].rstrip("-") or "unnamed"
-
-
-# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() maps them elsewhere:
-# İ and ı match "i", ſ matches "s" (the complete list, found by trying every code point).
-_ODD_CASE = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
-
-
-def folded(text: str, lowered: str | None = None) -> str:
-    """Lower-cased text for cheap pre-checks before a case-insensitive regex: whenever the regex
-    matches, every run of literal ASCII characters in it occurs, lower-cased, in folded(text), at
-    the same offsets (İ, the one character whose lower case is two, has become "i").
-    `lowered` is text.lower(), when the caller has it already."""
-    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
-        return text.translate(_ODD_CASE).lower()
-    return text.lower() if lowered is None else lowered
-
-
-def finditer_from(pattern: re.Pattern[str], text: str, low: str, start: str) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), for a case-insensitive pattern whose every match begins with the
-    lower-case ASCII words `start`: the pattern is tried only where folded(text) (= low) has them."""
-    end = 0
-    at = low.find(start)
-    while at >= 0:
-        if at >= end:
-            match = pattern.match(text, at)
-            if match is not None:
-                yield match
-                end = max(match.end(), at + 1)
-        at = low.find(start, at + 1)
-
-
-def search_from(pattern: re.Pattern[str], text: str, low: str, start: str) -> re.Match[str] | None:
-    """pattern.search(text), tried only where the words every match begins with occur (see finditer_from)."""
-    at = low.find(start)
-    while at >= 0:
-        match = pattern.match(text, at)
-        if match is not None:
-            return match
-        at = low.find(start, at + 1)
-    return None
 
 
 def is_truncated(html: str) -> bool:
