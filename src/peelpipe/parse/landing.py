@@ -51,8 +51,10 @@ _WORD_PILLAR = {
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     """Pillar grades from a landing page's headline sentences and pillar boxes.
 
-    facts["grades_promised"] counts the pillars the page names in a headline sentence or a pillar
-    box that the cycle grades and the page does not mark as not (yet) graded.
+    facts["grades_promised"] counts the pillars the cycle grades that the page states a judgement
+    on (a headline sentence, or a box holding a grade word, known or not), less those it marks as
+    not (yet) graded. A box with nothing where its grade belongs promises nothing: its heading alone
+    does not say the page carries the grade (the sample site shows such boxes).
     """
     parsed, blocks, _ = open_page(html, page, catalogue, PARSER, VERSION)
     if blocks is None:
@@ -88,7 +90,8 @@ def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:
     }
     merge_readings(parsed, PILLARS, headlines, box_by_area, defaults)
     parsed.issues.extend(i for i in boxes.issues if i.reason != "no_grade_found")
-    promise_grades(parsed, [*headlines, *unknown, *(s.area_id for s in sections if s.area)], catalogue)
+    box_unknown = {i.area_id for i in boxes.issues if i.reason == "unknown_grade" and i.area_id}
+    promise_grades(parsed, [*headlines, *unknown, *box_by_area, *box_unknown], catalogue)
     return parsed
 
 
