@@ -123,3 +123,67 @@ def test_alert_channels_from_toml(tmp_path: Path) -> None:
     (config / "local.toml").write_text('[[alerts.channel]]\nname = "x"\nurl_env = "X"\nmin_severity = "urgent"\n')
     with pytest.raises(ConfigError, match="min_severity"):
         load_settings(config, environ={})
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ('[site]\nallowed_hosts = "www.example.org"\n', "[site] allowed_hosts must be a list of strings, got str"),
+        ("[site]\nindex_pages = [1, 2]\n", "[site] index_pages must be a list of strings"),
+        ('[fetch]\nrespect_robots = "false"\n', "[fetch] respect_robots must be true or false"),
+        ('[alerts]\ndigest = "no"\n', "[alerts] digest must be true or false"),
+        ("[fetch]\nrequest_delay = nan\n", "[fetch] request_delay must be a finite number, got float nan"),
+        ("[fetch]\ntimeout = inf\n", "[fetch] timeout must be a finite number"),
+        ("[alerts]\nhealth_shortfall_share = -inf\n", "health_shortfall_share must be a finite number"),
+        ("[fetch]\nmax_retries = 2.5\n", "[fetch] max_retries must be an integer, got float"),
+        ('[fetch]\nmax_retries = "4"\n', "[fetch] max_retries must be an integer, got str"),
+        ("[warehouse]\npath = 5\n", "[warehouse] path must be a string"),
+        (
+            '[[alerts.channel]]\nname = "x"\nurl_env = "X"\nforces = "metropolitan"\n',
+            "alert channel 'x': forces must be a list of strings",
+        ),
+        ('[[alerts.channel]]\nname = "x"\nurl_env = "X"\nhealth = "false"\n', "alert channel 'x': health must be true"),
+    ],
+)
+def test_a_toml_setting_of_the_wrong_type_is_refused_naming_file_key_and_type(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "local.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_settings(config, environ={})
+    text = str(info.value)
+    assert text.startswith(f"{config / 'local.toml'}: ") and message in text and "\n" not in text, text
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity"])
+def test_nan_or_infinity_in_the_environment_is_refused(value: str) -> None:
+    with pytest.raises(
+        ConfigError, match=f"PEELPIPE_REQUEST_DELAY: request_delay must be a finite number, got '{value}'"
+    ):
+        load_settings(ROOT / "config", environ={"PEELPIPE_REQUEST_DELAY": value})
+
+
+def test_environment_strings_are_still_parsed() -> None:
+    settings = load_settings(
+        ROOT / "config",
+        environ={
+            "PEELPIPE_RESPECT_ROBOTS": "no",
+            "PEELPIPE_DIGEST": "0",
+            "PEELPIPE_FEED": "yes",
+            "PEELPIPE_ALLOWED_HOSTS": "a.example  b.example",
+            "PEELPIPE_LOCK_MAX_AGE": "12",
+        },
+    )
+    assert (settings.respect_robots, settings.digest, settings.feed) == (False, False, True)
+    assert settings.allowed_hosts == ("a.example", "b.example") and settings.lock_max_age == 12.0
+
+
+def test_lock_max_age_is_hours_and_at_least_the_run_timeout(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "local.toml").write_text("[warehouse]\nlock_max_age = 8\n")
+    assert load_settings(config, environ={}).lock_max_age == 8.0
+    with pytest.raises(ConfigError, match="lock_max_age must be a number of hours at least run_timeout"):
+        load_settings(config, environ={"PEELPIPE_RUN_TIMEOUT": str(9 * 3600)})

@@ -6,6 +6,7 @@ variables PEELPIPE_<NAME>, then explicit overrides (command-line flags).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -63,6 +64,13 @@ def _channel(row: Any, source: str) -> AlertChannel:
     unknown = set(row) - {f.name for f in fields(AlertChannel)}
     if unknown:
         raise ConfigError(f"{source}: alert channel {row['name']!r}: unknown keys {sorted(unknown)}")
+    for key, value in row.items():
+        kind = {"forces": "tuple[str, ...]", "change_types": "tuple[str, ...]", "health": "bool"}.get(key, "str")
+        if not _has_kind(value, kind):
+            raise ConfigError(
+                f"{source}: alert channel {row['name']!r}: {key} must be {_EXPECTED[kind]}, "
+                f"got {type(value).__name__} {value!r:.80}"
+            )
     channel = AlertChannel(
         name=str(row["name"]),
         url_env=str(row["url_env"]),
@@ -103,6 +111,7 @@ class Settings:
     refresh_closed_days: int = 28
     warehouse: str = "warehouse"
     keep_snapshots: int = 10
+    lock_max_age: float = 6.0  # hours: another host's warehouse lock older than this is taken over
     alert_urls: tuple[str, ...] = ()
     alert_channels: tuple[AlertChannel, ...] = ()
     digest: bool = True
@@ -131,6 +140,7 @@ _TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
     ("site", "index_pages"): "index_pages",
     ("warehouse", "path"): "warehouse",
     ("warehouse", "keep_snapshots"): "keep_snapshots",
+    ("warehouse", "lock_max_age"): "lock_max_age",
     ("alerts", "urls"): "alert_urls",
     ("alerts", "channel"): "alert_channels",
     ("alerts", "digest"): "digest",
@@ -138,7 +148,40 @@ _TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
 }
 
 
+_EXPECTED = {
+    "tuple[str, ...]": "a list of strings",
+    "bool": "true or false (a TOML boolean, not a string)",
+    "int": "an integer",
+    "float": "a finite number",
+    "str": "a string",
+}
+
+
+def _has_kind(value: Any, kind: str) -> bool:
+    """Whether a TOML value has a field's type exactly."""
+    if kind == "tuple[str, ...]":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, str)
+
+
+def _typed(name: str, value: Any, where: str) -> Any:
+    """A TOML value, which carries its own type: refused unless it has the field's type exactly
+    (no string for a list or a boolean, no float for an integer, no NaN or infinity)."""
+    kind = str({f.name: f.type for f in fields(Settings)}[name])
+    if not _has_kind(value, kind):
+        raise ConfigError(f"{where} must be {_EXPECTED[kind]}, got {type(value).__name__} {value!r:.80}")
+    return tuple(value) if kind == "tuple[str, ...]" else value
+
+
 def _coerce(name: str, value: Any, source: str) -> Any:
+    """A value from the environment or a flag (strings, or Python values): lists space-separated,
+    booleans true/false/1/0/yes/no/on/off; NaN and infinite numbers refused."""
     kinds = {f.name: f.type for f in fields(Settings)}
     kind = kinds[name]
     try:
@@ -157,10 +200,13 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         if kind == "int":
             return int(value)
         if kind == "float":
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):
+                raise ConfigError(f"{source}: {name} must be a finite number, got {value!r:.80}")
+            return number
         return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{source}: {name} must be {kind}, got {value!r}") from None
+        raise ConfigError(f"{source}: {name} must be {kind}, got {value!r:.80}") from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -189,9 +235,11 @@ def _settings_from_toml(path: Path) -> dict[str, Any]:
                     "in the environment instead of [alerts] urls"
                 )
             if name == "alert_channels":
+                if not isinstance(value, list):
+                    raise ConfigError(f"{path}: [[alerts.channel]] must be an array of tables")
                 values[name] = tuple(_channel(row, str(path)) for row in value)
             else:
-                values[name] = _coerce(name, value, str(path))
+                values[name] = _typed(name, value, f"{path}: [{section}] {key}")
     return values
 
 
@@ -256,6 +304,11 @@ def _validate_settings(settings: Settings) -> None:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
     if not 0 < settings.run_timeout < float("inf"):
         raise ConfigError(f"run_timeout must be a positive number of seconds, got {settings.run_timeout!r}")
+    if not settings.run_timeout <= settings.lock_max_age * 3600 < float("inf"):
+        raise ConfigError(
+            f"lock_max_age must be a number of hours at least run_timeout ({settings.run_timeout:g} s), "
+            f"got {settings.lock_max_age!r}: a live run on another host must not lose its lock"
+        )
     if settings.refresh_closed_days < 1:
         raise ConfigError("refresh_closed_days must be at least 1")
     if not 0 < settings.health_shortfall_share <= 1:
