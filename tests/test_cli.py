@@ -14,7 +14,7 @@ from conftest import ROOT
 from peelpipe.cli import build_parser, main
 from peelpipe.samplesite import serve_site
 
-COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "sql", "export"]
+COMMANDS = ["backfill", "run", "serve", "changes", "status", "replay", "demo", "sql", "export", "unlock"]
 
 
 def peelpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

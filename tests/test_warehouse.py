@@ -215,3 +215,70 @@ def test_every_code_the_pipeline_writes_is_in_the_dictionary() -> None:
         if k
     }
     assert kinds and kinds <= set(CHANGE_TYPES), kinds - set(CHANGE_TYPES)
+
+
+GOOD_ID = "20260101T060000123456Z"
+
+
+def _manifest(**changes: object) -> dict:
+    manifest: dict = {
+        "snapshot_id": GOOD_ID,
+        "previous_snapshot_id": None,
+        "tables": {"forces": {"path": f"snapshots/{GOOD_ID}/forces.parquet", "rows": 1, "bytes": 10}},
+    }
+    manifest.update(changes)
+    return manifest
+
+
+def _table(**entry: object) -> dict:
+    return _manifest(tables={"forces": {"path": f"snapshots/{GOOD_ID}/forces.parquet", "rows": 1, **entry}})
+
+
+@pytest.mark.parametrize(
+    "current, problem",
+    [
+        ("null", "expected a JSON object, got NoneType"),
+        ("[]", "expected a JSON object, got list"),
+        ('"warehouse"', "expected a JSON object, got str"),
+        (json.dumps(_manifest(tables=[])), "tables is list, not an object"),
+        (json.dumps(_manifest(tables=None)), "tables is NoneType, not an object"),
+        (json.dumps(_manifest(tables={"forces": "x.parquet"})), "table 'forces' has no string path"),
+        (json.dumps(_table(path=None)), "table 'forces' has no string path"),
+        (json.dumps(_table(rows="1")), "table 'forces': rows '1' is not a count"),
+        (json.dumps(_table(rows=1.5)), "rows 1.5 is not a count"),
+        (json.dumps(_table(rows=True)), "rows True is not a count"),
+        (json.dumps(_manifest(snapshot_id="../../etc")), "snapshot_id '../../etc' is not a snapshot id"),
+        (json.dumps(_manifest(snapshot_id=None)), "snapshot_id None is not a snapshot id"),
+        (json.dumps(_manifest(previous_snapshot_id="/tmp")), "previous_snapshot_id '/tmp' is not a snapshot id"),
+        (json.dumps(_table(path="/etc/passwd")), "path '/etc/passwd' is not snapshots/"),
+        (json.dumps(_table(path="../outside/forces.parquet")), "is not snapshots/"),
+        (json.dumps(_table(path=f"snapshots/{GOOD_ID}/../../../x.parquet")), "is not snapshots/"),
+        (json.dumps(_table(path="snapshots/20250101T060000123456Z/forces.parquet")), "is not snapshots/"),
+        (json.dumps(_table(path=f"snapshots\\{GOOD_ID}\\forces.parquet")), "is not snapshots/"),
+        ("\u00ff\u00fe".encode("latin-1"), "unreadable"),
+    ],
+)
+def test_a_current_manifest_of_the_wrong_shape_is_one_clear_error_never_an_empty_warehouse(
+    tmp_path: Path, current: str | bytes, problem: str
+) -> None:
+    path = tmp_path / "CURRENT"
+    if isinstance(current, bytes):
+        path.write_bytes(current)
+    else:
+        path.write_text(current)
+    wh = Warehouse(tmp_path)
+    for read in (wh.manifest, lambda: wh.read_table("forces"), lambda: wh.publish(forces_only(1), "run-2")):
+        with pytest.raises(WarehouseError) as info:
+            read()
+        message = str(info.value)
+        assert message.startswith(f"{path} ") and problem in message and "\n" not in message, message
+    assert path.read_bytes() == (current if isinstance(current, bytes) else current.encode())
+    assert not (tmp_path / "snapshots").exists()  # nothing published over it
+
+
+def test_a_manifest_publish_wrote_passes_the_checks(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path)
+    first = wh.publish(forces_only(1), "run-1")
+    second = wh.publish(forces_only(2), "run-2")
+    assert wh.manifest() == json.loads(json.dumps(second, default=str))
+    assert second["previous_snapshot_id"] == first["snapshot_id"] and len(wh.read_table("forces")) == 2

@@ -32,6 +32,7 @@ EXAMPLES = {
     "sql": "examples:\n  peelpipe sql \"SELECT * FROM current_grades WHERE force_id = 'kent'\"\n"
     '  peelpipe sql --format csv "SELECT * FROM grade_history" > history.csv\n'
     "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
+    "unlock": "examples:\n  peelpipe unlock --warehouse /mnt/shared/warehouse\nonly for a lock whose writer (on another host) is gone; refused while a writer on this host holds it",
 }
 
 
@@ -277,6 +278,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from peelpipe.warehouse.lock import unlock_command
+
+    return unlock_command(Path(_catalogue(args).settings.warehouse), as_json=args.json, quiet=args.quiet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(
@@ -353,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", "Serve the bundled sample site on loopback and run the real pipeline against it.", cmd_demo)
     p.add_argument("--delay", type=float, default=0.0, help="seconds between requests to the local site (default 0)")
     p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")
+    command("unlock", "Free the warehouse lock left by a writer on another host that is gone.", cmd_unlock)
     return parser
 
 

@@ -5,6 +5,7 @@ Layout under the warehouse root:
   snapshots/<snapshot_id>/     one Parquet file per table
   raw/                         the raw page archive and fetch log
   digests/                     Markdown change digests
+  .lock, .lock.flock           the single-writer lock (warehouse/lock.py)
 A snapshot is written to snapshots/.staging-<id>/, checked, renamed into place, and only then
 named by CURRENT: a reader never sees a half-written snapshot, and a run that fails before the
 CURRENT swap leaves the previous snapshot current.
@@ -14,9 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import socket
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +27,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from peelpipe.errors import LockedError, WarehouseError
+from peelpipe.errors import WarehouseError
+from peelpipe.warehouse.lock import DEFAULT_MAX_AGE_HOURS, hold
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES, with_table_metadata
 
 Rows = list[dict[str, Any]]
@@ -66,12 +67,44 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+SNAPSHOT_ID = re.compile(r"[0-9]{8}T[0-9]{12}Z")  # as publish() names them: %Y%m%dT%H%M%S%fZ
+_TABLE_FILE = re.compile(r"[A-Za-z0-9_]+\.parquet")
+
+
+def manifest_problem(manifest: Any) -> str | None:
+    """What is wrong with a parsed CURRENT manifest's shape, ids or paths, or None. Table paths must
+    be snapshots/<its snapshot_id>/<table>.parquet, so none can lead out of the warehouse."""
+    if not isinstance(manifest, dict):
+        return f"expected a JSON object, got {type(manifest).__name__} {json.dumps(manifest)[:40]}"
+    snapshot_id = manifest.get("snapshot_id")
+    if not isinstance(snapshot_id, str) or not SNAPSHOT_ID.fullmatch(snapshot_id):
+        return f"snapshot_id {snapshot_id!r:.60} is not a snapshot id like 20260101T060000123456Z"
+    previous = manifest.get("previous_snapshot_id")
+    if previous is not None and (not isinstance(previous, str) or not SNAPSHOT_ID.fullmatch(previous)):
+        return f"previous_snapshot_id {previous!r:.60} is not a snapshot id"
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict):
+        return f"tables is {type(tables).__name__}, not an object"
+    for name, entry in tables.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return f"table {name!r:.60} has no string path"
+        for key in ("rows", "bytes"):
+            value = entry.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                return f"table {name!r:.60}: {key} {value!r:.60} is not a count"
+        parts = entry["path"].split("/")
+        if len(parts) != 3 or parts[:2] != ["snapshots", snapshot_id] or not _TABLE_FILE.fullmatch(parts[2]):
+            return f"table {name!r:.60}: path {entry['path']!r:.80} is not snapshots/{snapshot_id}/<table>.parquet"
+    return None
+
+
 class Warehouse:
     """A warehouse directory: current snapshot, snapshot publishing, and the writer lock."""
 
-    def __init__(self, root: Path | str, keep_snapshots: int = 10):
+    def __init__(self, root: Path | str, keep_snapshots: int = 10, lock_max_age: float = DEFAULT_MAX_AGE_HOURS):
         self.root = Path(root)
         self.keep_snapshots = max(1, keep_snapshots)
+        self.lock_max_age = lock_max_age  # hours after which another host's lock is taken over
 
     @property
     def snapshots_dir(self) -> Path:
@@ -84,10 +117,14 @@ class Warehouse:
         if not path.exists():
             return None
         try:
-            manifest: dict[str, Any] = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
+            manifest = json.loads(path.read_text())
+        except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, bad UTF-8
             raise WarehouseError(f"{path} is unreadable ({exc}); restore it from snapshots/") from None
-        return manifest
+        problem = manifest_problem(manifest)
+        if problem:
+            raise WarehouseError(f"{path} is not a valid manifest: {problem}; restore it from snapshots/")
+        checked: dict[str, Any] = manifest
+        return checked
 
     def read_table(self, name: str) -> Rows:
         """Rows of a table of the current snapshot ([] when there is none or it lacks the table)."""
@@ -185,53 +222,10 @@ class Warehouse:
 
     @contextmanager
     def lock(self, purpose: str) -> Iterator[None]:
-        """Hold the single-writer lock. A lock left by a dead process is taken over."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        path = self.root / ".lock"
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose, "since": time.time()}
-        for _ in range(2):
-            try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = _read_lock(path)
-                if holder and _alive(holder):
-                    since = datetime.fromtimestamp(holder.get("since", 0), UTC).strftime("%Y-%m-%d %H:%M UTC")
-                    raise LockedError(
-                        f"warehouse {self.root} is being written by pid {holder.get('pid')} "
-                        f"({holder.get('purpose')}, since {since}); try again when it finishes"
-                    ) from None
-                path.unlink(missing_ok=True)  # stale: its process is gone
-                continue
-            with os.fdopen(fd, "w") as fh:
-                json.dump(me, fh)
-            break
-        else:
-            raise LockedError(f"could not take the warehouse lock {path}")
-        try:
+        """Hold the single-writer lock (an OS lock: see warehouse/lock.py), or raise LockedError
+        naming the holder's host, pid and age."""
+        with hold(self.root, purpose, self.lock_max_age):
             yield
-        finally:
-            if (_read_lock(path) or {}).get("pid") == me["pid"]:
-                path.unlink(missing_ok=True)
-
-
-def _read_lock(path: Path) -> dict[str, Any] | None:
-    try:
-        holder: dict[str, Any] = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
-    return holder
-
-
-def _alive(holder: dict[str, Any]) -> bool:
-    if holder.get("host") != socket.gethostname():
-        return True  # cannot tell for another machine: assume alive
-    try:
-        os.kill(int(holder.get("pid", -1)), 0)
-    except (ProcessLookupError, ValueError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def to_arrow(name: str, rows: Rows) -> pa.Table:
