@@ -141,7 +141,10 @@ def discover_pages(
 
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
     """The configured warehouse."""
-    return Warehouse(Path(catalogue.settings.warehouse), keep_snapshots=catalogue.settings.keep_snapshots)
+    settings = catalogue.settings
+    return Warehouse(
+        Path(settings.warehouse), keep_snapshots=settings.keep_snapshots, lock_max_age=settings.lock_max_age
+    )
 
 
 def fetch_and_parse(
