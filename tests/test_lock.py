@@ -200,3 +200,11 @@ def test_the_lock_is_freed_when_its_holder_is_sigkilled(tmp_path: Path) -> None:
         assert json.loads((root / ".lock").read_text())["pid"] == proc.pid  # its record is left
         with Warehouse(root).lock("peelpipe run"):  # but the OS freed the lock: taken over at once
             assert json.loads((root / ".lock").read_text())["pid"] == os.getpid()
+
+
+def test_runs_use_the_configured_lock_max_age(tmp_path: Path) -> None:
+    from peelpipe.pipeline import open_warehouse
+    from sites import local_catalogue
+
+    catalogue = local_catalogue(tmp_path, "http://127.0.0.1:9", lock_max_age=11.5, run_timeout=60.0)
+    assert open_warehouse(catalogue).lock_max_age == 11.5
