@@ -203,8 +203,9 @@ def test_the_lock_is_freed_when_its_holder_is_sigkilled(tmp_path: Path) -> None:
 
 
 def test_runs_use_the_configured_lock_max_age(tmp_path: Path) -> None:
-    from peelpipe.pipeline import open_warehouse
     from sites import local_catalogue
+
+    from peelpipe.pipeline import open_warehouse
 
     catalogue = local_catalogue(tmp_path, "http://127.0.0.1:9", lock_max_age=11.5, run_timeout=60.0)
     assert open_warehouse(catalogue).lock_max_age == 11.5
