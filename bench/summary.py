@@ -8,7 +8,8 @@ from typing import Any
 
 # key: (figure, limit, direction, unit); the polite-backfill overheads are shares (0.05 = 5 %).
 TARGETS = {
-    "parse_ratio": ("parse: peelpipe vs BeautifulSoup reference", 15.0, ">=", "x"),
+    # 15x before issue 14; reading grades the way a person does may cost speed, down to 10x.
+    "parse_ratio": ("parse: peelpipe vs BeautifulSoup reference", 10.0, ">=", "x"),
     "nochange_prefect_s": ("no-change run through Prefect (server), median", 5.0, "<", "s"),
     "polite_overhead_library": ("backfill at delay: overhead over floor, library", 0.05, "<", "%"),
     "polite_overhead_prefect": ("backfill at delay: overhead over floor, Prefect", 0.05, "<", "%"),
