@@ -221,6 +221,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from peelpipe.pipeline import open_warehouse
+    from peelpipe.report import print_query_result
 
     path = open_warehouse(_catalogue(args)).root / "peel.duckdb"
     if not path.exists():
@@ -230,12 +231,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
         relation: duckdb.DuckDBPyRelation | None = con.sql(args.query)  # None for a statement with no result
         if relation is None:
             return 0
-        if args.json:
-            args.format = "json"
-        if args.format == "table":
-            relation.show(max_width=200, max_rows=args.limit)
-        elif args.format == "csv":
-            relation.df().to_csv(sys.stdout, index=False)
+        if args.format in ("table", "csv") and not args.json:
+            print_query_result(relation, args.format, args.limit, csv_guard=not args.raw_csv)
         else:
             names = relation.columns
             print(json.dumps([dict(zip(names, row)) for row in relation.fetchall()], default=_json_default, indent=1))
@@ -254,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     manifest = warehouse.manifest()
     if manifest is None:
         raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
-    written = export(warehouse, args.format, Path(args.out) if args.out else None)
+    written = export(warehouse, args.format, Path(args.out) if args.out else None, csv_guard=not args.raw_csv)
     if args.json:
         print(json.dumps({"format": args.format, "written": str(written), "snapshot_id": manifest["snapshot_id"]}))
     elif not args.quiet:
@@ -353,10 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", "Write the current tables as CSV files, one XLSX workbook or one JSON file.", cmd_export)
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="xlsx")
     p.add_argument("--out", metavar="DIR", help="folder to write into (default: <warehouse>/exports)")
+    p.add_argument("--raw-csv", action="store_true", help="CSV as stored: no ' before text starting = + - @ tab CR")
     p = command("sql", "Run a SQL query against the warehouse's DuckDB views (warehouse/peel.duckdb).", cmd_sql)
     p.add_argument("query", help="the SQL query")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="--json is --format json")
     p.add_argument("--limit", type=int, default=100, help="rows shown in table format (default 100)")
+    p.add_argument("--raw-csv", action="store_true", help="CSV as stored: no ' before text starting = + - @ tab CR")
     p = command("demo", "Serve the bundled sample site on loopback and run the real pipeline against it.", cmd_demo)
     p.add_argument("--delay", type=float, default=0.0, help="seconds between requests to the local site (default 0)")
     p.add_argument("--no-prefect", action="store_true", help="run the steps directly, without Prefect")

@@ -1,7 +1,13 @@
-"""Text for people: run summaries, warehouse status and coverage, change tables."""
+"""Text for people: run summaries, warehouse status and coverage, change tables, query results.
+
+Text from pages may hold terminal control sequences: every text here escapes control characters
+(safetext.escape_controls), so printing it never lets a page drive the terminal.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import time
 from collections import Counter
@@ -11,6 +17,7 @@ from typing import Any
 from peelpipe.config import Catalogue
 from peelpipe.grades import grade_label
 from peelpipe.pipeline import RunSummary
+from peelpipe.safetext import escape_controls
 from peelpipe.transform.health import parse_shortfall
 
 
@@ -84,7 +91,7 @@ def run_summary_text(
         lines.append("  alerts        " + ", ".join(f"{k} {v}" for k, v in summary.alerts.items()))
     if summary.skipped_cycles:
         lines.append(f"  skipped       cycles {', '.join(summary.skipped_cycles)}: no parser for their pages yet")
-    return "\n".join(lines)
+    return escape_controls("\n".join(lines))
 
 
 def coverage(catalogue: Catalogue, assessments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -143,7 +150,7 @@ def status_text(catalogue: Catalogue, manifest: dict[str, Any] | None, tables: d
     lines += ["", f"parse issues: {len(issues)}"]
     for (severity, reason), n in sorted(counts.items()):
         lines.append(f"  {severity:<8} {reason:<28} {n}")
-    return "\n".join(lines)
+    return escape_controls("\n".join(lines))
 
 
 def changes_table(changes: list[dict[str, Any]]) -> str:
@@ -159,7 +166,23 @@ def changes_table(changes: list[dict[str, Any]]) -> str:
             f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
             f"{(c.get('area_id') or '-'):<40} {before:<30} {after}"
         )
-    return "\n".join(lines)
+    return escape_controls("\n".join(lines))
+
+
+def print_query_result(relation: Any, fmt: str, limit: int, *, csv_guard: bool = True) -> None:
+    """Print a DuckDB query result (a DuckDBPyRelation) as DuckDB's table of at most `limit` rows,
+    control characters escaped, or ("csv") as CSV, text that starts like a formula guarded unless
+    `csv_guard` is False (warehouse/export.py guard_cell)."""
+    if fmt == "csv":
+        from peelpipe.warehouse.export import guard_frame
+
+        frame = relation.df()
+        (guard_frame(frame) if csv_guard else frame).to_csv(sys.stdout, index=False)
+        return
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):  # show() prints; escape what it prints
+        relation.show(max_width=200, max_rows=limit)
+    print(escape_controls(shown.getvalue()), end="")
 
 
 def progress_bar(number: int, total: int, elapsed: float, width: int = 24) -> str:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from peelpipe.grades import INVISIBLE
+from peelpipe.safetext import DROP_CONTROLS
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = HEADINGS | frozenset(
@@ -103,15 +104,17 @@ class Utf8Text(str):
         return text
 
 
-_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE}
+# What a reader does not see: invisible characters, and control and bidi characters (safetext.py).
+_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE} | DROP_CONTROLS
 
 
 def _fold(parts: list[str]) -> str:
     """The parts joined as a reader sees them: characters that show nothing (soft hyphens, zero-width
-    characters, a byte order mark) removed, each run of whitespace made one space, trimmed."""
+    characters, a byte order mark, control and bidi characters) removed, each run of whitespace made
+    one space, trimmed."""
     text = "".join(parts)
     # Most text is already folded. isprintable() is False for every whitespace character but the
-    # space, and for every invisible character, so one C-speed scan plus two checks tell.
+    # space, and for every invisible or control character, so one C-speed scan plus two checks tell.
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.translate(_DROP_INVISIBLE).split())

@@ -20,6 +20,7 @@ from peelpipe.models import SOURCE_LABEL, Observation, ParsedPage, ParseIssue
 from peelpipe.parse.binding import area_of, bind_line, strip_number
 from peelpipe.parse.blocks import Block
 from peelpipe.parse.text import label_of, looks_like_label, phrase_key, slugify
+from peelpipe.safetext import drop_controls
 
 JUDGMENTS_HEADING = re.compile(r"^(?:our )?judg(?:e)?ments?$|^ein dyfarniadau$")
 _TABLE_HEADERS = frozenset(
@@ -135,7 +136,7 @@ def grid_rows(
             nodes = [c for c in tr.iter() if c.tag in ("td", "th")]
             if len(nodes) < 3:
                 continue  # a header row has a column per grade, at least three
-            cells = [" ".join(c.text(deep=True).split()) for c in nodes]
+            cells = [" ".join(drop_controls(c.text(deep=True)).split()) for c in nodes]
             words = [grade_line(c, welsh) if c else None for c in cells]
             if all(w is not None for w in words):
                 header = words
@@ -146,9 +147,10 @@ def grid_rows(
         for tr in trs[position + 1 :]:
             row_cells = [c for c in tr.iter() if c.tag in ("td", "th")]
             for word, cell in zip(header, row_cells):
-                items = [" ".join(n.text(deep=True).split()) for n in cell.css("p, li")]
+                items = [" ".join(drop_controls(n.text(deep=True)).split()) for n in cell.css("p, li")]
                 if not items:
-                    items = [" ".join(line.split()) for line in cell.text(deep=True, separator="\n").splitlines()]
+                    lines = cell.text(deep=True, separator="\n").splitlines()
+                    items = [" ".join(drop_controls(line).split()) for line in lines]
                 for label in (i for i in items if i):
                     assert word is not None
                     add_row(rows, label, word, f"column {word.grade}", match_area, parsed)

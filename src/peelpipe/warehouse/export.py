@@ -2,6 +2,12 @@
 
 XLSX has one sheet per table and a README sheet built from the column descriptions of the schemas.
 Times are written as UTC ISO strings (spreadsheets cannot hold time zones).
+
+Page text is untrusted, and a spreadsheet runs a cell that starts like a formula (=HYPERLINK(…) can
+send the sheet's contents away). XLSX cells hold types, so every text cell is written as text,
+never a formula. CSV has no types: a text cell that starts with =, +, -, @, a tab or a carriage
+return gets a leading ' (OWASP's CSV injection rule), unless the caller asks for raw CSV. Numbers
+are numbers in both, so a negative number keeps its sign.
 """
 
 from __future__ import annotations
@@ -9,12 +15,15 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES
 from peelpipe.warehouse.store import Warehouse, write_atomic
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -30,6 +39,45 @@ def _plain(value: Any) -> Any:
 def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
     columns = [f.name for f in TABLES[name]]
     return pd.DataFrame([{c: _plain(r.get(c)) for c in columns} for r in rows], columns=columns)
+
+
+# The first characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell's value a spreadsheet shows as text: a string that starts like a formula gets a
+    leading ' (which spreadsheets read as "text follows"); anything else, numbers too, unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell guarded (guard_cell), for CSV."""
+    return frame.map(guard_cell)
+
+
+# C0 controls but tab, newline and CR: XML 1.0, so XLSX, cannot hold them (openpyxl refuses them).
+# Parsers remove them from page text; a warehouse written before that may still hold some.
+_NOT_IN_XML = {c: None for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]}
+
+
+def _xlsx_value(value: Any) -> Any:
+    return value.translate(_NOT_IN_XML) if isinstance(value, str) else value
+
+
+def _text_cells(sheet: Worksheet) -> None:
+    """Make every text cell of `sheet` a text cell: openpyxl types a string that starts with = as a
+    formula and one such as #N/A as an error; data_type "s" stores the same string as text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type in ("f", "e") and isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def _csv(frame: pd.DataFrame, guard: bool) -> bytes:
+    return (guard_frame(frame) if guard else frame).to_csv(index=False).encode()
 
 
 def dictionary_frame() -> pd.DataFrame:
@@ -49,8 +97,9 @@ def dictionary_frame() -> pd.DataFrame:
     )
 
 
-def export(warehouse: Warehouse, fmt: str, out: Path | None = None) -> Path:
-    """Write the current snapshot's tables in `fmt`; returns the file or folder written."""
+def export(warehouse: Warehouse, fmt: str, out: Path | None = None, *, csv_guard: bool = True) -> Path:
+    """Write the current snapshot's tables in `fmt`; returns the file or folder written. In CSV, text
+    that starts like a formula gets a leading ' unless `csv_guard` is False (guard_cell)."""
     manifest = warehouse.manifest()
     if manifest is None:
         raise FileNotFoundError("no snapshot published yet")
@@ -61,8 +110,8 @@ def export(warehouse: Warehouse, fmt: str, out: Path | None = None) -> Path:
         folder = base / f"peel-{snapshot}-csv"
         folder.mkdir(parents=True, exist_ok=True)
         for name, rows in tables.items():
-            write_atomic(folder / f"{name}.csv", _frame(rows, name).to_csv(index=False).encode())
-        write_atomic(folder / "README.csv", dictionary_frame().to_csv(index=False).encode())
+            write_atomic(folder / f"{name}.csv", _csv(_frame(rows, name), csv_guard))
+        write_atomic(folder / "README.csv", _csv(dictionary_frame(), csv_guard))
         return folder
     if fmt == "json":
         path = base / f"peel-{snapshot}.json"
@@ -81,7 +130,9 @@ def export(warehouse: Warehouse, fmt: str, out: Path | None = None) -> Path:
             readme = dictionary_frame()
             readme.to_excel(writer, sheet_name="README", index=False)
             for name, rows in tables.items():
-                _frame(rows, name).to_excel(writer, sheet_name=name, index=False)
+                _frame(rows, name).map(_xlsx_value).to_excel(writer, sheet_name=name, index=False)
+            for sheet in writer.sheets.values():
+                _text_cells(sheet)
         tmp.replace(path)
         return path
     raise ValueError(f"format must be one of {FORMATS}")
