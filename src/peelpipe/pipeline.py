@@ -202,7 +202,8 @@ def read_page(
         and previous.get("status") == "parsed"
     ):
         return PageOutcome(ref, result, reused=True)
-    return PageOutcome(ref, result, parse_page(archive.get(result.sha256), ref, catalogue))
+    body = archive.get(result.sha256)
+    return PageOutcome(ref, result, parse_page(body, ref, catalogue, result.content_type, result.final_url))
 
 
 @dataclass

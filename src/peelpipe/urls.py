@@ -83,3 +83,29 @@ def page_for_url(url: str, catalogue: Catalogue) -> PageRef | None:
 def is_welsh_copy(page: PageRef) -> bool:
     """Whether a page is the Welsh-language copy of a report (heddlu-<force>-<cycle>)."""
     return page.path.strip("/").split("/")[-1].startswith("heddlu-")
+
+
+def _identity(page: PageRef) -> tuple[str, str, str, str | None]:
+    return page.force_id, page.cycle_id, page.kind, page.pillar
+
+
+def redirect_mismatch(final_url: str | None, page: PageRef, catalogue: Catalogue) -> str | None:
+    """Why the page a fetch ended at (`final_url`, after redirects) is not the planned `page`, or
+    None when it is the same force, cycle and kind (aliases and Welsh copies are the same force).
+    A base URL's path prefix (a mirror at https://host/peel/) is taken off first."""
+    if not final_url or final_url in (page.fetch_url, page.url):
+        return None
+    if page_for_url(page.path, catalogue) is None:
+        return None  # a page its URL does not identify: only its text can tell
+    parts = urlsplit(final_url)
+    prefix = urlsplit(catalogue.settings.base_url).path.rstrip("/")
+    url = final_url
+    if prefix and parts.path.startswith(prefix + "/"):
+        url = parts._replace(path=parts.path[len(prefix) :]).geturl()
+    found = page_for_url(url, catalogue)
+    if found is None:
+        return f"redirected to {final_url}, which is no PEEL page of a known force and cycle"
+    if _identity(found) != _identity(page):
+        planned = " ".join(filter(None, _identity(page)))
+        return f"redirected to {final_url}, the page of {' '.join(filter(None, _identity(found)))}, not of {planned}"
+    return None

@@ -39,6 +39,13 @@ ISSUE_REASONS: dict[str, str] = {
     "parser_error": "The parser failed on the page (a bug): the page is kept in the archive for replay.",
     "fetch_failed": "The page could not be fetched (timeouts, resets, 5xx after retries, oversized, redirect loop).",
     "robots_disallowed": "robots.txt disallows the page: not fetched.",
+    "wrong_page": "The page read is not the page planned: a redirect led to another force, cycle or kind of "
+    "page, or the page never names its force in its title, main heading or headline. No rows are taken from it "
+    "and the force's earlier grades stay as they were.",
+    "not_html": "The body is not HTML (by its Content-Type, or its first bytes: a PDF, an image, NUL bytes): "
+    "not parsed.",
+    "too_complex": "The page has more elements or deeper nesting than the parse limits allow: refused before parsing.",
+    "parse_timeout": "The parse of the page ran past its per-page time budget and was stopped.",
 }
 
 PAGE_STATUSES: dict[str, str] = {

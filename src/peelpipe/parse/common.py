@@ -9,7 +9,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from peelpipe.config import Catalogue
 from peelpipe.models import PageRef, ParsedPage, ParseIssue
-from peelpipe.parse.blocks import Block, html_blocks, page_title
+from peelpipe.parse import guard
+from peelpipe.parse.blocks import HEADINGS, Block, html_blocks, page_title
 from peelpipe.parse.sections import Section, read_section
 from peelpipe.parse.text import is_truncated
 
@@ -76,15 +77,26 @@ def open_page(
         return parsed, None, None
     blocks, tree = html_blocks(html)
     parsed.title = page_title(tree, blocks)
+    guard.note_force_named(guard.names_force(page, catalogue, headline(tree, blocks)))
     if not check_cycle(parsed.title, catalogue.cycles[page.cycle_id].year, parsed):
         return parsed, None, None
     return parsed, blocks, tree
+
+
+def headline(tree: LexborHTMLParser, blocks: list[Block]) -> list[str]:
+    """The texts where a page names what it is about: its <title>, its headings, its first blocks."""
+    title = tree.css_first("title")
+    texts = [title.text()] if title is not None else []
+    texts.extend(b.text for b in blocks[: guard.HEADLINE_BLOCKS])
+    texts.extend(b.text for b in blocks if b.tag in HEADINGS and len(b.text) <= 200)
+    return texts
 
 
 def read_sections(sections: list[Section], catalogue: Catalogue, parsed: ParsedPage) -> None:
     """Read every section into the parsed page, keeping the first observation of each area."""
     seen: dict[str, str | None] = {}
     for section in sections:
+        guard.check()
         result = read_section(section, catalogue, parsed.page.cycle_id)
         parsed.issues.extend(result.issues)
         parsed.findings.extend(result.findings)

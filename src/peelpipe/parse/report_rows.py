@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from peelpipe.config import AreaMatcher, Catalogue
 from peelpipe.grades import GRADED, GradeWord, is_lead_in, normalise_phrase
 from peelpipe.models import SOURCE_LABEL, Observation, ParsedPage, ParseIssue
+from peelpipe.parse import guard
 from peelpipe.parse.binding import area_of, bind_line, strip_number
 from peelpipe.parse.blocks import Block
 from peelpipe.parse.text import label_of, looks_like_label, phrase_key, slugify
@@ -76,6 +77,8 @@ def read_rows(
     label: str | None = None
     index = start
     for index in range(start, len(blocks)):
+        if index % 256 == 0:
+            guard.check()
         text = blocks[index].text.strip()
         key = phrase_key(text).strip(" :")
         if key in _TABLE_HEADERS or is_lead_in(key) or "assessed how good " in key:
@@ -130,13 +133,14 @@ def grid_rows(
         return None  # cheap guard: a grade-column header always names the top grade
     match_area = catalogue.area_matcher(cycle_id)
     for table in tree.css("table"):
-        trs = table.css("tr")
+        guard.check()
+        trs = own_rows(table)  # not the rows of tables inside it: each row is looked at once
         header: list[GradeWord | None] = []
         for position, tr in enumerate(trs):
             nodes = [c for c in tr.iter() if c.tag in ("td", "th")]
             if len(nodes) < 3:
                 continue  # a header row has a column per grade, at least three
-            cells = [" ".join(drop_controls(c.text(deep=True)).split()) for c in nodes]
+            cells = [short_text(c) for c in nodes]
             words = [grade_line(c, welsh) if c else None for c in cells]
             if all(w is not None for w in words):
                 header = words
@@ -145,6 +149,7 @@ def grid_rows(
             continue
         rows: dict[str, Observation] = {}
         for tr in trs[position + 1 :]:
+            guard.check()
             row_cells = [c for c in tr.iter() if c.tag in ("td", "th")]
             for word, cell in zip(header, row_cells):
                 items = [" ".join(drop_controls(n.text(deep=True)).split()) for n in cell.css("p, li")]
@@ -158,6 +163,42 @@ def grid_rows(
     return None
 
 
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+_SHORT = 64  # nodes looked at in a header cell: a grade word is a few
+
+
+def own_rows(table: LexborNode) -> list[LexborNode]:
+    """The rows of a table itself (directly, or in its thead, tbody and tfoot), in order."""
+    rows: list[LexborNode] = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows.extend(c for c in child.iter() if c.tag == "tr")
+    return rows
+
+
+def short_text(cell: LexborNode) -> str:
+    """A cell's folded text when it is short (a few nodes, as a grade word is), else "" (not a grade).
+    Bounded, so that a cell holding a table of tables costs no more than a grade word does."""
+    parts: list[str] = []
+    stack = [cell.first_child]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        seen += 1
+        if seen > _SHORT:
+            return ""
+        stack.append(node.next)
+        if node.tag == "-text":
+            parts.append(node.text_content or "")
+        elif node.tag not in ("-comment", None):
+            stack.append(node.first_child)
+    return " ".join(drop_controls("".join(parts)).split())
+
+
 def later_rows(
     blocks: list[Block], rows: list[Observation], match_area: AreaMatcher, welsh: bool, parsed: ParsedPage
 ) -> list[Observation]:
@@ -168,6 +209,8 @@ def later_rows(
     added: dict[str, Observation] = {}
     previous: Block | None = None
     for index, block in enumerate(blocks):
+        if index % 256 == 0:
+            guard.check()
         word = grade_line(block.text, welsh)
         area, label, printed = None, "", block.text
         if word is not None:
