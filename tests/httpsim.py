@@ -32,6 +32,8 @@ class Reply:
     chunks: send these pieces with Transfer-Encoding: chunked instead of `body` with Content-Length.
     reset_after: declare Content-Length len(body) but send only this many body bytes, then drop the
         connection (a reset mid-body).
+    raw: send these bytes as the whole response instead of an HTTP response (protocol garbage),
+        then close the connection.
     """
 
     status: int = 200
@@ -40,6 +42,7 @@ class Reply:
     delay: float = 0.0
     chunks: list[bytes] | None = None
     reset_after: int | None = None
+    raw: bytes | None = None
 
 
 class Request(NamedTuple):
@@ -109,6 +112,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _send(self, reply: Reply, head: bool) -> None:
+        if reply.raw is not None:
+            self.wfile.write(reply.raw)
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         names = {k.lower() for k in reply.headers}
         for name, value in reply.headers.items():

@@ -158,13 +158,17 @@ def fetch_and_parse(
 ) -> tuple[list[PageOutcome], dict[str, int]]:
     """Fetch each page (conditionally) and parse what changed. Raises SiteRefusedError on a 403.
 
-    Pages past the run's request budget are left for the next run: not fetched, not recorded.
+    Pages past the run's request budget, or past its Retry-After budget (with the page whose
+    Retry-After did not fit), are left for the next run: not parsed, not recorded, so they keep
+    their older fetch time and come first next time (pages are fetched oldest fetch first).
     """
     archive = RawArchive(warehouse.root / "raw")
     own = fetcher is None
     fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[PageOutcome] = []
     skipped = 0
+    oldest = datetime.min.replace(tzinfo=UTC)
+    refs = sorted(refs, key=lambda r: (previous_pages.get(r.url) or {}).get("fetched_at") or oldest)  # stable
     try:
         with fetcher.archive.batch():  # fsync once per file at the end, not three times per page
             for number, ref in enumerate(refs, start=1):
@@ -172,6 +176,9 @@ def fetch_and_parse(
                     skipped = len(refs) - number + 1
                     break
                 result = fetcher.fetch(ref.fetch_url)
+                if fetcher.budget.out_of_time and result.outcome == "failed":
+                    skipped = len(refs) - number + 1  # this page's Retry-After did not fit the run
+                    break
                 outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
                 if progress:
                     progress(number, len(refs), ref, result.outcome)

@@ -69,7 +69,10 @@ def run_summary_text(
         f"{s.get('pages_unreadable', 0)} unreadable, {s.get('pages_failed', 0)} failed"
     )
     if s.get("pages_over_budget"):
-        lines.append(f"  budget        request budget reached: {s['pages_over_budget']} pages left for the next run")
+        lines.append(
+            f"  budget        request budget reached: {s['pages_over_budget']} pages left for the next run "
+            "(max_requests or retry_after_budget spent; they are fetched first next time)"
+        )
     if s.get("requests") is not None and summary.mode != "replay":
         lines.append(
             f"  requests      {s.get('requests', 0)} ({s.get('not_modified', 0)} answered 304 Not Modified), "

@@ -105,6 +105,9 @@ class Settings:
     retry_backoff: float = 2.0
     max_retry_after: float = 300.0
     max_response_bytes: int = 5_000_000
+    request_deadline: float = 60.0  # seconds for one request, its whole body included
+    max_crawl_delay: float = 30.0  # a longer robots.txt Crawl-delay is capped to this, with a warning
+    retry_after_budget: float = 600.0  # seconds per run spent waiting as Retry-After asks (0: no cap)
     max_redirects: int = 5
     respect_robots: bool = True
     max_requests: int = 0
@@ -302,6 +305,11 @@ def _validate_settings(settings: Settings) -> None:
             raise ConfigError(f"index_pages: {path!r} {problem}")
     if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
+    for name in ("request_deadline", "max_crawl_delay"):
+        if not 0 < getattr(settings, name) < float("inf"):
+            raise ConfigError(f"{name} must be a positive number of seconds, got {getattr(settings, name)!r}")
+    if not 0 <= settings.retry_after_budget < float("inf"):
+        raise ConfigError(f"retry_after_budget must be a number of seconds >= 0, got {settings.retry_after_budget!r}")
     if not 0 < settings.run_timeout < float("inf"):
         raise ConfigError(f"run_timeout must be a positive number of seconds, got {settings.run_timeout!r}")
     if not settings.run_timeout <= settings.lock_max_age * 3600 < float("inf"):

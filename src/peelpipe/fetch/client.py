@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
+from urllib.parse import SplitResult, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from peelpipe.errors import SiteRefusedError
 from peelpipe.fetch.archive import RawArchive
+from peelpipe.fetch.body import ACCEPT_ENCODING, BodyError, read_body
+from peelpipe.fetch.budget import RequestBudget
+from peelpipe.fetch.redirects import BadLocation, check_location, invalid_url, redirect_target
 from peelpipe.fetch.robots import REDIRECT_STATUSES, BudgetExhausted, RobotsRules, load_robots, reset_robots
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
 from peelpipe.settings import Settings
@@ -121,24 +124,6 @@ class _Trip:
         )
 
 
-class RequestBudget:
-    """A cap on the requests of one run, shared by every Fetcher the run creates (0: no cap)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.used = 0
-        self._lock = threading.Lock()
-
-    def left(self) -> int | None:
-        """Requests still allowed, or None when there is no cap."""
-        return None if self.limit <= 0 else max(0, self.limit - self.used)
-
-    def spend(self) -> None:
-        """Count one request."""
-        with self._lock:
-            self.used += 1
-
-
 def _retry_after(value: str | None) -> float | None:
     """Seconds a Retry-After header asks for (delta seconds or an HTTP date), None if absent or unreadable."""
     if not value:
@@ -180,17 +165,20 @@ class Fetcher:
         """`sleep` and `clock` pace requests and retries (inject fakes in tests); `budget` caps a whole run."""
         self.settings = settings
         self.budget = budget or RequestBudget(settings.max_requests)
+        if self.budget.wait_limit is None:
+            self.budget.wait_limit = settings.retry_after_budget
         self.archive = archive
         self.stats = FetchStats()
         self._sleep = sleep
         self._clock = clock
         self._random = random.Random()
-        self._robots = RobotsRules(settings.user_agent, settings.request_delay)
+        self._robots = RobotsRules(settings.user_agent, settings.request_delay, settings.max_crawl_delay)
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept": "text/html"},
-            timeout=httpx.Timeout(settings.timeout),
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html", "Accept-Encoding": ACCEPT_ENCODING},
+            timeout=httpx.Timeout(min(settings.timeout, settings.request_deadline)),
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             follow_redirects=False,
+            event_hooks={"response": [check_location]},
             http1=True,
             http2=False,
         )
@@ -238,7 +226,7 @@ class Fetcher:
                 return trip.result(DISALLOWED)
         except BudgetExhausted:
             trip.log = trip.requests > 0
-            return trip.result(FAILED, error=f"request budget of {self.budget.limit} exhausted")
+            return trip.result(FAILED, error=self.budget.spent_text())
         known = self.archive.validators_for(url) if conditional else None
         headers = {}
         if known and known.get("etag"):
@@ -268,9 +256,7 @@ class Fetcher:
                         trip.log = False
                         return trip.result(DISALLOWED, status=status, final_url=current)
                 except BudgetExhausted:
-                    return trip.result(
-                        FAILED, final_url=current, error=f"request budget of {self.budget.limit} exhausted"
-                    )
+                    return trip.result(FAILED, final_url=current, error=self.budget.spent_text())
                 continue
             common = {"status": status, "final_url": current, "content_type": got.get("content-type")}
             if status == 304 and conditional_hop and known is not None:
@@ -308,17 +294,7 @@ class Fetcher:
 
     def _redirect_target(self, current: str, location: str | None, seen: list[str]) -> tuple[str, str | None]:
         """Where a redirect leads, or why it is not followed."""
-        if not location:
-            return "", "redirect without a Location header"
-        target = urldefrag(urljoin(current, location.strip()))[0]
-        parts = urlsplit(target)
-        if parts.scheme not in ("http", "https") or parts.netloc.lower() not in self.settings.hosts:
-            return "", f"redirect to other host {_host(parts)} refused"
-        if target in seen:
-            return "", f"too many redirects: loop back to {target}"
-        if len(seen) > self.settings.max_redirects:
-            return "", f"too many redirects: more than {self.settings.max_redirects}"
-        return target, None
+        return redirect_target(current, location, seen, self.settings.hosts, self.settings.max_redirects)
 
     def _budget_left(self) -> int | None:
         return self.budget.left()
@@ -340,6 +316,10 @@ class Fetcher:
                         f"max_retry_after {s.max_retry_after:g} s: giving up on this URL"
                     )
                     return reply
+                if wait is not None and attempt < s.max_retries and not self.budget.wait(wait):
+                    reply.error = f"HTTP {reply.status} with Retry-After of {wait:.0f} s: {self.budget.spent_text()}"
+                    reply.budget = reply.final = True
+                    return reply
             if attempt >= s.max_retries:
                 last = reply.error or f"HTTP {reply.status}"
                 reply.error = f"{last} (gave up after {attempt} retries)"
@@ -355,33 +335,38 @@ class Fetcher:
         s = self.settings
         if self._budget_left() == 0:
             trip.log = trip.requests > 0
-            return _Reply(error=f"request budget of {self.budget.limit} exhausted", final=True, budget=True)
+            return _Reply(error=self.budget.spent_text(), final=True, budget=True)
         host = urlsplit(url).netloc.lower()
         _PACER.wait(host, self._robots.delay(host), self._clock, self._sleep)
         self.stats.requests += 1
         self.budget.spend()
         trip.requests += 1
-        too_big = f"response larger than {s.max_response_bytes} bytes"
+        deadline = self._clock() + s.request_deadline
+        late = f"request deadline of {s.request_deadline:g} s passed before the whole body arrived"
         try:
             with self._client.stream("GET", url, headers=headers) as resp:
                 _PACER.touch(host, self._clock())
                 try:
                     length = resp.headers.get("content-length", "")
                     if length.isdigit() and int(length) > s.max_response_bytes:
+                        too_big = f"response larger than {s.max_response_bytes} bytes"
                         return _Reply(resp.status_code, resp.headers, error=too_big, final=True)
-                    chunks, total = [], 0
-                    for chunk in resp.iter_bytes():
-                        total += len(chunk)
-                        if total > s.max_response_bytes:
-                            return _Reply(resp.status_code, resp.headers, error=too_big, final=True)
-                        chunks.append(chunk)
-                    return _Reply(resp.status_code, resp.headers, b"".join(chunks))
+                    body = read_body(resp, s.max_response_bytes, deadline, self._clock, late)
+                    return _Reply(resp.status_code, resp.headers, body)
+                except BodyError as exc:
+                    return _Reply(resp.status_code, resp.headers, error=str(exc), final=True)
                 finally:
                     self.stats.bytes_downloaded += resp.num_bytes_downloaded
         except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError) as exc:
             return _Reply(error=_describe(exc), final=True)
-        except httpx.TransportError as exc:  # timeouts, refused/reset connections, truncated bodies
+        except httpx.TransportError as exc:  # timeouts, refused/reset connections, truncated bodies, garbage
             return _Reply(error=_describe(exc))
+        except BadLocation as exc:
+            return _Reply(exc.status, exc.headers, error=str(exc), final=True)
+        except httpx.InvalidURL as exc:  # httpx parses a redirect's Location even when not following it
+            return _Reply(error=invalid_url(url, exc), final=True)
+        except (httpx.HTTPError, httpx.StreamError, ValueError) as exc:
+            return _Reply(error=_describe(exc), final=True)  # anything else one request can raise
 
     def _allowed(self, url: str, trip: _Trip) -> bool:
         """Whether robots.txt of the URL's origin lets our user agent fetch it (read once per origin)."""

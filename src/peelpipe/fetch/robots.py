@@ -8,6 +8,7 @@ the process, so a run reads each robots.txt once, not once per task.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,8 @@ ROBOTS_TTL = 3600.0  # seconds a robots.txt is trusted within one process (RFC 9
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _ROBOTS: dict[tuple[str, str], tuple[float, RobotFileParser | None]] = {}  # (origin, UA) -> (read at, rules)
 _ROBOTS_LOCK = threading.Lock()
+log = logging.getLogger("peelpipe.fetch")
+_WARNED: set[str] = set()  # origins whose capped Crawl-delay was reported (once per process)
 
 
 class BudgetExhausted(Exception):
@@ -53,6 +56,7 @@ def reset_robots() -> None:
     """Forget every robots.txt read in this process."""
     with _ROBOTS_LOCK:
         _ROBOTS.clear()
+        _WARNED.clear()
 
 
 def load_robots(origin: str, send: Send, redirect_target: RedirectTarget) -> RobotFileParser | None:
@@ -66,13 +70,17 @@ def load_robots(origin: str, send: Send, redirect_target: RedirectTarget) -> Rob
         reply = send(current, {"Accept": "text/plain"})
         if reply.budget:
             raise BudgetExhausted
+        if reply.error and reply.error.startswith("redirect to an invalid URL"):
+            log.warning("%s: %s; treating robots.txt as unavailable (RFC 9309: allow all)", robots_url, reply.error)
+            return None
         if reply.status not in REDIRECT_STATUSES or reply.error:
             break
         target, error = redirect_target(current, reply.headers.get("location"), seen)
         if error and error.startswith("redirect to other host"):
             raise SiteRefusedError(robots_url, f"robots.txt {error}; add the host to allowed_hosts")
-        if error:
-            return None  # RFC 9309: too many redirects means robots.txt is unavailable
+        if error:  # RFC 9309: a redirect that cannot be followed means robots.txt is unavailable
+            log.warning("%s: %s; treating robots.txt as unavailable (RFC 9309: allow all)", robots_url, error)
+            return None
         seen.append(target)
         current = target
     status = reply.status
@@ -94,9 +102,10 @@ def load_robots(origin: str, send: Send, redirect_target: RedirectTarget) -> Rob
 class RobotsRules:
     """One Fetcher's view of robots.txt: the rules of each origin it met and each host's Crawl-delay."""
 
-    def __init__(self, user_agent: str, request_delay: float) -> None:
+    def __init__(self, user_agent: str, request_delay: float, max_crawl_delay: float = 30.0) -> None:
         self.user_agent = user_agent
         self.request_delay = request_delay
+        self.max_crawl_delay = max_crawl_delay
         self._rules: dict[str, RobotFileParser | None] = {}  # origin -> rules (None: everything allowed)
         self._delays: dict[str, float] = {}  # host -> delay between requests (Crawl-delay may raise it)
 
@@ -121,7 +130,17 @@ class RobotsRules:
                     _ROBOTS[key] = (time.monotonic(), rules)
             self._rules[origin] = rules
             if rules is not None:
-                delay = rules.crawl_delay(self.user_agent)
-                self._delays[parts.netloc] = max(self.request_delay, float(delay or 0))
+                delay = float(rules.crawl_delay(self.user_agent) or 0)
+                if delay > self.max_crawl_delay:
+                    if origin not in _WARNED:
+                        _WARNED.add(origin)
+                        log.warning(
+                            "%s/robots.txt asks for a Crawl-delay of %g s; waiting max_crawl_delay %g s instead",
+                            origin,
+                            delay,
+                            self.max_crawl_delay,
+                        )
+                    delay = self.max_crawl_delay
+                self._delays[parts.netloc] = max(self.request_delay, delay)
         rules = self._rules[origin]
         return rules is None or rules.can_fetch(self.user_agent, url)
