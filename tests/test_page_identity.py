@@ -79,8 +79,9 @@ def test_page_that_never_names_its_force_is_wrong_page(_site, tmp_path) -> None:
         (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF", "application/pdf"),
         (b'{"grades": ["good"]}', "application/json"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/html"),
+        (b"\x00\x01\x02 binary data, no markup \x00" * 20, "text/html"),
     ],
-    ids=["pdf-sniffed", "pdf-by-type", "json-by-type", "png-sniffed"],
+    ids=["pdf-sniffed", "pdf-by-type", "json-by-type", "png-sniffed", "nul-bytes-no-markup"],
 )
 def test_a_body_that_is_not_html_is_not_parsed(_site, tmp_path, body, content_type) -> None:
     _site.reset()

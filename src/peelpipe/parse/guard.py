@@ -27,6 +27,7 @@ HEADLINE_BLOCKS = 25  # the blocks at the top of a page that count as its headli
 
 _NON_HTML_TYPES = ("application/pdf", "application/json", "application/zip", "image/", "audio/", "video/", "font/")
 _MAGIC = (b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04")
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|title|meta)\b", re.IGNORECASE)
 _SNIFF = 1024  # how much of the start of a body is looked at for magic numbers and NUL bytes
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # Elements that hold no children (void) or whose end tag may be left out (closed by the next one):
@@ -126,8 +127,8 @@ def not_html(body: bytes | str, content_type: str | None) -> str | None:
     for magic in _MAGIC:
         if stripped.startswith(magic):
             return f"the body starts with {magic!r}, not HTML"
-    if b"\x00" in head:
-        return "the body holds NUL bytes"
+    if b"\x00" in head and not _MARKUP.search(head):  # a stray NUL in real markup is HTML with junk in it
+        return "the body holds NUL bytes and no HTML markup"
     return None
 
 
