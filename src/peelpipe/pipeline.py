@@ -228,6 +228,7 @@ class RunSummary:
     tables: dict[str, int] = field(default_factory=dict)
     skipped_cycles: list[str] = field(default_factory=list)
     alerts: dict[str, int] = field(default_factory=dict)
+    grade_shortfall: str = ""  # the run's runs.grade_shortfall: family=short/total, ...
 
 
 def add_stats(*parts: dict[str, int]) -> dict[str, int]:
@@ -259,6 +260,11 @@ def new_run(mode: str, scope: str, announce: bool) -> RunInfo:
     )
 
 
+def run_row(tables: dict[str, list[dict[str, Any]]], run_id: str) -> dict[str, Any]:
+    """The runs row a run added to the tables it built."""
+    return next(r for r in reversed(tables["runs"]) if r["run_id"] == run_id)
+
+
 def build_and_publish(
     catalogue: Catalogue,
     warehouse: Warehouse,
@@ -284,6 +290,7 @@ def build_and_publish(
         issues=[i for i in tables["parse_issues"] if i["seen_at"] == now],
         tables={k: v["rows"] for k, v in manifest["tables"].items()},
         alerts=alert_counts,
+        grade_shortfall=run_row(tables, run.run_id).get("grade_shortfall") or "",
     )
 
 

@@ -21,6 +21,7 @@ from peelpipe.pipeline import (
     outcome_stats,
     parseable_cycles,
     plan_pages,
+    run_row,
     write_readers,
 )
 from peelpipe.transform.build import PageOutcome, build_tables
@@ -73,7 +74,7 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         tables = build_tables(current, outcomes, catalogue, run, now)
         # A rebuild is not news: keep the change history as it was, with no changes from this run.
         tables["changes"] = current["changes"]
-        tables["runs"][-1]["changes"] = 0
+        run_row(tables, run.run_id)["changes"] = 0
         manifest = warehouse.publish(tables, run.run_id)
         write_readers(catalogue, warehouse, tables, manifest)
     return RunSummary(
@@ -85,4 +86,5 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         stats=run.stats,
         tables={k: v["rows"] for k, v in manifest["tables"].items()},
         skipped_cycles=skipped,
+        grade_shortfall=run_row(tables, run.run_id).get("grade_shortfall") or "",
     )

@@ -25,20 +25,11 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def shortfall_note(run: dict[str, Any]) -> str:
-    """The families of a runs row whose pages read fewer grades than promised, e.g.
+def shortfall_note(grade_shortfall: str | None) -> str:
+    """The families of a runs.grade_shortfall value whose pages read fewer grades than promised, e.g.
     '2023-25/report 5 of 5 pages', or '' when none."""
-    shortfall = parse_shortfall(run.get("grade_shortfall"))
+    shortfall = parse_shortfall(grade_shortfall)
     return ", ".join(f"{family} {short} of {total} pages" for family, (short, total) in shortfall.items() if short)
-
-
-def _run_row(summary: RunSummary, runs: list[dict[str, Any]] | None) -> dict[str, Any]:
-    """This run's row: from `runs`, else from the warehouse it published to."""
-    if runs is None:
-        from peelpipe.warehouse import Warehouse
-
-        runs = Warehouse(summary.warehouse).read_table("runs") if summary.snapshot_id else []
-    return next((r for r in runs if r["run_id"] == summary.run_id), {})
 
 
 def run_summary_text(
@@ -46,9 +37,8 @@ def run_summary_text(
     catalogue: Catalogue,
     judgements: list[dict[str, Any]] | None = None,
     assessments: list[dict[str, Any]] | None = None,
-    runs: list[dict[str, Any]] | None = None,
 ) -> str:
-    """A short, readable account of a run (its runs row is read from the warehouse unless `runs` is given)."""
+    """A short, readable account of a run."""
     s = summary.stats
     lines = [
         f"peelpipe {summary.mode} {summary.run_id}: snapshot {summary.snapshot_id} published in {summary.warehouse}"
@@ -87,7 +77,7 @@ def run_summary_text(
     lines.append(f"  parse issues  {len(summary.issues)} ({len(errors)} errors)")
     for issue in errors[:5]:
         lines.append(f"    - {issue['reason']}: {issue['source_url']} ({issue['detail'][:100]})")
-    short = shortfall_note(_run_row(summary, runs))
+    short = shortfall_note(summary.grade_shortfall)
     if short:
         lines.append(f"  short grades  pages that read fewer grades than they promise: {short}")
     if summary.alerts:
@@ -145,7 +135,7 @@ def status_text(catalogue: Catalogue, manifest: dict[str, Any] | None, tables: d
                 f"{run['requests']} requests ({run['not_modified']} x 304), {run['pages_parsed']} parsed, "
                 f"{run['changes']} changes"
             )
-            short = shortfall_note(run)
+            short = shortfall_note(run.get("grade_shortfall"))
             if short:
                 lines.append(f"    fewer grades than promised: {short}")
     issues = tables.get("parse_issues", [])
