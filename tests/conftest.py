@@ -55,3 +55,28 @@ def prefect_api(prefect_server):
 
     with using(prefect_server):
         yield prefect_server
+
+
+@pytest.fixture
+def fresh_pacer():
+    """Forget the process-wide request pacer and robots.txt cache (fetch tests use it on every test)."""
+    from peelpipe.fetch.client import reset_pacer
+
+    reset_pacer()
+
+
+@pytest.fixture
+def server():
+    """A scripted loopback HTTP server (tests/httpsim.py)."""
+    from httpsim import ScriptedServer
+
+    with ScriptedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """An empty raw archive under the test's temp dir."""
+    from peelpipe.fetch import RawArchive
+
+    return RawArchive(tmp_path / "raw")

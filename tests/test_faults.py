@@ -39,12 +39,8 @@ from sites import local_catalogue
 
 from peelpipe import pipeline
 from peelpipe.fetch import RawArchive
-from peelpipe.fetch.client import reset_pacer
 
-
-@pytest.fixture(autouse=True)
-def _fresh_pacer():
-    reset_pacer()
+pytestmark = pytest.mark.usefixtures("fresh_pacer")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 import json
@@ -13,63 +12,17 @@ import sys
 import time
 
 import pytest
+from fetchkit import PAGE, UA, FakeSleep, make_fetcher, make_settings
 from httpsim import Reply, ScriptedServer
 
-from peelpipe.config import Settings
 from peelpipe.errors import SiteRefusedError, WarehouseError
 from peelpipe.fetch import Fetcher, RawArchive
-from peelpipe.fetch.client import reset_pacer
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
 
-UA = "peelpipe-test/1.0 (+tests)"
-PAGE = b"<html><body><h1>Staffordshire PEEL 2021/22</h1></body></html>"
 ETAG = '"v1"'
 LAST_MODIFIED = "Tue, 01 Mar 2022 10:00:00 GMT"
 
-
-class FakeSleep(list):
-    """Records the waits it is asked for instead of waiting."""
-
-    __call__ = list.append
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pacer():
-    reset_pacer()
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def archive(tmp_path):
-    return RawArchive(tmp_path / "raw")
-
-
-def make_settings(server: ScriptedServer, **changes) -> Settings:
-    base = dict(
-        base_url=server.url,
-        allowed_hosts=(),
-        user_agent=UA,
-        request_delay=0.0,
-        timeout=2.0,
-        max_retries=2,
-        retry_backoff=0.01,
-        max_retry_after=5.0,
-        max_response_bytes=10_000,
-        max_redirects=5,
-        respect_robots=False,
-        max_requests=0,
-    )
-    base.update(changes)
-    return dataclasses.replace(Settings(), **base)
-
-
-def make_fetcher(server, archive, sleep=None, **changes) -> Fetcher:
-    return Fetcher(make_settings(server, **changes), archive, sleep=FakeSleep() if sleep is None else sleep)
+pytestmark = pytest.mark.usefixtures("fresh_pacer")
 
 
 # --- success, conditional requests --------------------------------------------------------------

@@ -3,7 +3,6 @@ bytes and time. Real loopback servers (tests/httpsim.py), no mocks of httpx. See
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import logging
 import resource
@@ -15,57 +14,28 @@ from pathlib import Path
 
 import pytest
 from faultsite import EFFIC, EXPECTED, LEGIT, FaultySite, issues_for, judged, page_row
+from fetchkit import PAGE, FakeSleep, make_fetcher
 from httpsim import Reply, ScriptedServer
 from sites import local_catalogue
 
 from peelpipe import pipeline
 from peelpipe.config import Settings
 from peelpipe.errors import SiteRefusedError
-from peelpipe.fetch import Fetcher, RawArchive
+from peelpipe.fetch import Fetcher
 from peelpipe.fetch.client import reset_pacer
 from peelpipe.models import FAILED, FETCHED
 from peelpipe.report import run_summary_text
 
-UA = "peelpipe-test/1.0 (+tests)"
-PAGE = b"<html><body><h1>Staffordshire PEEL 2021/22</h1></body></html>"
 GARBAGE = b"SSH-2.0-OpenSSH_9.6\r\n\x00\xff\xfe not HTTP at all \x01\x02\r\n\r\n"
 
-
-class FakeSleep(list):
-    """Records the waits it is asked for instead of waiting."""
-
-    __call__ = list.append
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pacer():
-    reset_pacer()
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def archive(tmp_path):
-    return RawArchive(tmp_path / "raw")
+pytestmark = pytest.mark.usefixtures("fresh_pacer")
 
 
 def fetcher(server, archive, sleep=None, **changes) -> Fetcher:
-    base = dict(
-        base_url=server.url,
-        user_agent=UA,
-        request_delay=0.0,
-        timeout=2.0,
-        max_retries=1,
-        retry_backoff=0.01,
-        max_response_bytes=10_000,
-        respect_robots=False,
+    """make_fetcher with one retry and the default max_retry_after."""
+    return make_fetcher(
+        server, archive, sleep, **{"max_retries": 1, "max_retry_after": Settings.max_retry_after, **changes}
     )
-    settings = dataclasses.replace(Settings(), **{**base, **changes})
-    return Fetcher(settings, archive, sleep=FakeSleep() if sleep is None else sleep)
 
 
 def fetch_one(server, archive, path: str, **changes):
