@@ -26,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))  # tools/ (the sample-site generator, process helpers)
 
 import summary  # noqa: E402
 from measure import machine  # noqa: E402

@@ -6,8 +6,6 @@ holds compared with the grades the synthetic site was generated with."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from measure import CliRun, flow_phases, run_cli
+
+from tools import processes
 
 Log = Callable[[str], None]
 MARKER_VAR = "PEELPIPE_BENCH_PROCESS"
@@ -42,61 +42,14 @@ def base_env(work: Path) -> dict[str, str]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def marked_pids() -> list[int]:
     """Processes started by this bench (and their children): the marker is in their environment."""
-    needle = f"{MARKER_VAR}={MARKER}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    return processes.marked_pids(MARKER_VAR, MARKER)
 
 
 def sweep() -> list[int]:
     """SIGKILL whatever the bench started that is still running; returns their pids."""
-    strays = marked_pids()
-    for pid in strays:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 5
-    while marked_pids() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return strays
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group, again if it lingers, then SIGKILL to what is left of the group."""
-    for grace in (30.0, 5.0):
-        if proc.poll() is not None:
-            break
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            continue
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
+    return processes.sweep(MARKER_VAR, MARKER)
 
 
 @contextmanager
@@ -105,7 +58,7 @@ def prefect_server(work: Path, env: dict[str, str], log: Log = print) -> Iterato
     API URL; stopped at the end, even on error, and nothing it started is left running."""
     import httpx
 
-    port = _free_port()
+    port = processes.free_port()
     home = work / "prefect-server"
     home.mkdir(parents=True, exist_ok=True)
     server_env = {
@@ -150,7 +103,7 @@ def prefect_server(work: Path, env: dict[str, str], log: Log = print) -> Iterato
         log(f"  prefect server start: healthy at {url} after {time.perf_counter() - started:.1f} s")
         yield url
     finally:
-        _stop(proc)
+        processes.stop_group(proc, 30.0)
         strays = sweep()
         if strays:
             log(f"  !! processes left after the server stopped were killed: {strays}")

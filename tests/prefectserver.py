@@ -9,8 +9,6 @@ carrying this session's marker variable is swept at the end, so nothing survives
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tools import processes
+from tools.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,27 +45,9 @@ DEFAULT_SIGNALS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def marked_pids() -> list[int]:
     """Processes started by this module (and their children), found by the marker in their environment."""
-    needle = f"{MARKER_VAR}={MARKER}".encode()
-    found = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    return processes.marked_pids(MARKER_VAR, MARKER)
 
 
 class Proc:
@@ -94,26 +77,7 @@ class Proc:
 
     def stop(self, grace: float = 20.0) -> int | None:
         """SIGTERM to the group, again if it lingers, then SIGKILL to whatever is left in the group."""
-        pgid = self.popen.pid
-        for timeout in (grace, 5.0):
-            if self.popen.poll() is not None:
-                break
-            try:
-                os.killpg(pgid, signal.SIGTERM)
-            except ProcessLookupError:
-                break
-            try:
-                self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                continue
-        try:
-            os.killpg(pgid, signal.SIGKILL)  # children that outlived the leader
-        except ProcessLookupError:
-            pass
-        try:
-            return self.popen.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            return None
+        return processes.stop_group(self.popen, grace)
 
 
 class Server:
@@ -190,16 +154,7 @@ class Server:
 
 def sweep() -> list[int]:
     """SIGKILL every process still carrying the marker; returns those that were found."""
-    strays = marked_pids()
-    for pid in strays:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 5
-    while marked_pids() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return strays
+    return processes.sweep(MARKER_VAR, MARKER)
 
 
 @contextmanager
