@@ -28,7 +28,7 @@ EXAMPLES = {
     "status": "examples:\n  peelpipe status\n  peelpipe status --json",
     "replay": "examples:\n  peelpipe replay --warehouse warehouse/",
     "demo": "examples:\n  peelpipe demo\n  peelpipe demo --warehouse /tmp/peel-demo",
-    "export": "examples:\n  peelpipe export --format xlsx\n  peelpipe export --format csv --out /tmp/peel-csv",
+    "export": "examples:\n  peelpipe export --format xlsx\n  peelpipe export --format datapackage --out dist",
     "sql": "examples:\n  peelpipe sql \"SELECT * FROM current_grades WHERE force_id = 'kent'\"\n"
     '  peelpipe sql --format csv "SELECT * FROM grade_history" > history.csv\n'
     "views: current_grades, grade_history, coverage, and one per table (judgements, changes, …)",
@@ -347,8 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table", help="--json is --format json")
     command("status", "Show the current snapshot, coverage, last runs and parse issues.", cmd_status)
     command("replay", "Rebuild the warehouse from the raw page archive, with no network.", cmd_replay)
-    p = command("export", "Write the current tables as CSV files, one XLSX workbook or one JSON file.", cmd_export)
-    p.add_argument("--format", choices=("csv", "xlsx", "json"), default="xlsx")
+    p = command("export", "Write the current tables as CSV, XLSX, JSON or a Frictionless data package.", cmd_export)
+    p.add_argument("--format", choices=("csv", "xlsx", "json", "datapackage"), default="xlsx")
     p.add_argument("--out", metavar="DIR", help="folder to write into (default: <warehouse>/exports)")
     p.add_argument("--raw-csv", action="store_true", help="CSV as stored: no ' before text starting = + - @ tab CR")
     p = command("sql", "Run a SQL query against the warehouse's DuckDB views (warehouse/peel.duckdb).", cmd_sql)

@@ -1,4 +1,5 @@
-"""Exports of the current snapshot for people who live in spreadsheets: CSV, XLSX, JSON.
+"""Exports of the current snapshot for people who live in spreadsheets: CSV, XLSX, JSON; and a
+Frictionless data package to publish (warehouse/datapackage.py).
 
 XLSX has one sheet per table and a README sheet built from the column descriptions of the schemas.
 Times are written as UTC ISO strings (spreadsheets cannot hold time zones).
@@ -19,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from peelpipe.warehouse.datapackage import write_datapackage
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES
 from peelpipe.warehouse.store import Warehouse, write_atomic
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-FORMATS = ("csv", "xlsx", "json")
+FORMATS = ("csv", "xlsx", "json", "datapackage")
 
 
 def _plain(value: Any) -> Any:
@@ -99,13 +101,16 @@ def dictionary_frame() -> pd.DataFrame:
 
 def export(warehouse: Warehouse, fmt: str, out: Path | None = None, *, csv_guard: bool = True) -> Path:
     """Write the current snapshot's tables in `fmt`; returns the file or folder written. In CSV, text
-    that starts like a formula gets a leading ' unless `csv_guard` is False (guard_cell)."""
+    that starts like a formula gets a leading ' unless `csv_guard` is False (guard_cell); the data
+    package's CSV is always as stored."""
     manifest = warehouse.manifest()
     if manifest is None:
         raise FileNotFoundError("no snapshot published yet")
+    base = out or warehouse.root / "exports"
+    if fmt == "datapackage":
+        return write_datapackage(warehouse, base)
     snapshot = manifest["snapshot_id"]
     tables = warehouse.read_all()
-    base = out or warehouse.root / "exports"
     if fmt == "csv":
         folder = base / f"peel-{snapshot}-csv"
         folder.mkdir(parents=True, exist_ok=True)
