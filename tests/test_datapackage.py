@@ -289,12 +289,13 @@ def test_a_folder_in_the_way_is_refused_and_an_earlier_export_replaced(warehouse
     assert main(argv) == 0
     written = Path(json.loads(capsys.readouterr().out)["written"])
     assert written.parent == out and (written / "datapackage.json").is_file()
-    first = {p.name: p.read_bytes() for p in (written / "data").iterdir()}
-    # Again, over an earlier export of the same snapshot (one file since damaged): replaced, the same bytes.
+    first = {p.relative_to(written): p.read_bytes() for p in written.rglob("*") if p.is_file()}
+    # Again, over an earlier export of the same snapshot (one file since damaged): replaced, and every
+    # file, datapackage.json too, has the same bytes as the first time.
     (written / "data" / "forces.csv").write_text("damaged")
     assert main(argv) == 0
     capsys.readouterr()
-    assert {p.name: p.read_bytes() for p in (written / "data").iterdir()} == first
+    assert {p.relative_to(written): p.read_bytes() for p in written.rglob("*") if p.is_file()} == first
     # Anything else there is refused with one line, and left as it was.
     (written / "notes.txt").write_text("mine")
     assert main(argv) == 1
