@@ -197,14 +197,15 @@ def resource_descriptor(table: str, data: bytes) -> dict[str, Any]:
     }
 
 
-def utc_text(value: str) -> str:
-    """An ISO 8601 time (the manifest's created_at) as RFC 3339 UTC with a Z, seconds precision."""
-    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def published_at(snapshot_id: str) -> str:
+    """When a snapshot was published, read from its id (publish names it by its UTC time), as RFC 3339
+    with a Z, to the second: the same for every export of the snapshot."""
+    return datetime.strptime(snapshot_id, "%Y%m%dT%H%M%S%fZ").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def package_descriptor(manifest: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
     """datapackage.json for the snapshot `manifest` names, with a resource per table in `files`."""
-    created = utc_text(manifest["created_at"])
+    created = published_at(manifest["snapshot_id"])
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
