@@ -38,6 +38,8 @@ def prefect_environment(prefect_home: str) -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    # Prefect creates its home without parents and warns on the terminal when it cannot.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 
 def check_configured_server() -> None:
