@@ -165,21 +165,27 @@ def log_leaks(records: list[logging.LogRecord]) -> list[str]:
 
 
 def test_a_run_from_a_mirror_behind_basic_auth_leaves_no_secret_anywhere(
-    mirror: Mirror, receiver: ScriptedServer, env: dict[str, str], tmp_path: Path, capsys, caplog
+    mirror: Mirror, receiver: ScriptedServer, env: dict[str, str], tmp_path: Path, capsys, caplog, monkeypatch
 ) -> None:
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="peelpipe")
     assert httpx.get(mirror.url + "robots.txt").status_code == 401  # the credentials are needed
     mirror.server.clear()
+    other = ScriptedServer().start()  # another allowed host: it must never receive the mirror's credentials
+    monkeypatch.setenv("PEELPIPE_ALLOWED_HOSTS", f"127.0.0.1:{other.port}")
     wh = str(tmp_path / "warehouse")
     backfill = ["backfill", "--cycles", "2017", "--forces", "testshire", "--alerts", "--no-prefect", "--warehouse", wh]
     assert main([*backfill, "--base-url", mirror.credentialed]) == 0, capsys.readouterr().err
 
     # The second run meets a correction, a 500, a redirect to the credentialed URL of a page that is no
-    # PEEL page, and a redirect to a credentialed Location that is no valid URL (httpx's error quotes it).
+    # PEEL page, a redirect to a credentialed Location that is no valid URL (httpx's error quotes it),
+    # and the index page redirected to the other allowed host with the credentials in the Location.
     host = f"{mirror.server.host}:{mirror.server.port}"
     mirror.pages.update(
         {
+            "/peel-assessments/": Reply(
+                302, headers={"Location": f"http://{USER}:{PASSWORD}@127.0.0.1:{other.port}/peel-assessments/"}
+            ),
             EFFIC: ok(pages(demand="Outstanding")[EFFIC]),
             EFF: Reply(500, b"<html><body>server error</body></html>"),
             LEGIT: Reply(302, headers={"Location": f"http://{USER}:{PASSWORD}@{host}/elsewhere/"}),
@@ -189,7 +195,12 @@ def test_a_run_from_a_mirror_behind_basic_auth_leaves_no_secret_anywhere(
             LANDING: Reply(302, headers={"Location": f"http://{USER}:{PASSWORD}@127.0.0.1:99999{LANDING}"}),
         }
     )
-    assert main([*backfill, "--base-url", mirror.credentialed, "--json"]) == 0, capsys.readouterr().err
+    try:
+        assert main([*backfill, "--base-url", mirror.credentialed, "--json"]) == 0, capsys.readouterr().err
+    finally:
+        other.stop()
+    assert {r.path for r in other.requests} == {"/robots.txt", "/peel-assessments/"}
+    assert not any("authorization" in r.headers for r in other.requests)  # the origin's credentials stay there
     for argv in (["status"], ["status", "--json"], ["changes", "--format", "json"]):
         assert main([*argv, "--warehouse", wh]) == 0
 

@@ -3,7 +3,7 @@
 One connection, a delay between requests to a host shared by every Fetcher in the process,
 robots.txt (its rules and cache live in robots.py), conditional requests against the raw archive,
 a response size cap, redirects only to configured hosts, and bounded retries with backoff that
-honour Retry-After. Credentials in the base URL are sent as HTTP basic auth to its host only;
+honour Retry-After. Credentials in the base URL are sent as HTTP basic auth to its origin only;
 every URL the fetcher records or names in a message is without them.
 """
 
@@ -178,7 +178,8 @@ class Fetcher:
         self._random = random.Random()
         self._robots = RobotsRules(settings.user_agent, settings.request_delay, settings.max_crawl_delay)
         login = credentials(settings.base_url)
-        self._auth = httpx.BasicAuth(*login) if login else None  # for the base URL's host only
+        self._auth = httpx.BasicAuth(*login) if login else None  # for the base URL's origin only
+        self._auth_origin = f"{urlsplit(settings.base_url).scheme}://{settings.base_host}".lower()
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept": "text/html", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(min(settings.timeout, settings.request_deadline)),
@@ -352,7 +353,7 @@ class Fetcher:
         deadline = self._clock() + s.request_deadline
         late = f"request deadline of {s.request_deadline:g} s passed before the whole body arrived"
         try:
-            auth = self._auth if host == self.settings.base_host else None
+            auth = self._auth if f"{urlsplit(url).scheme}://{host}".lower() == self._auth_origin else None
             with self._client.stream("GET", url, headers=headers, auth=auth) as resp:
                 _PACER.touch(host, self._clock())
                 try:
