@@ -36,6 +36,7 @@ from httpsim import Reply, Request, ScriptedServer
 from sites import SYNTHETIC_FORCE
 
 from peelpipe.cli import main
+from peelpipe.fetch import RawArchive
 from tools.processes import free_port
 
 pytestmark = pytest.mark.usefixtures("fresh_pacer")
@@ -170,6 +171,9 @@ def test_a_run_from_a_mirror_behind_basic_auth_leaves_no_secret_anywhere(
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="peelpipe")
     assert httpx.get(mirror.url + "robots.txt").status_code == 401  # the credentials are needed
+    anonymous = ["backfill", "--cycles", "2017", "--forces", "testshire", "--no-prefect", "--base-url", mirror.url]
+    assert main([*anonymous, "--warehouse", str(tmp_path / "anonymous")]) == 0  # every page fails: 401
+    assert {e["status"] for e in RawArchive(tmp_path / "anonymous" / "raw").entries()} == {401}
     mirror.server.clear()
     other = ScriptedServer().start()  # another allowed host: it must never receive the mirror's credentials
     monkeypatch.setenv("PEELPIPE_ALLOWED_HOSTS", f"127.0.0.1:{other.port}")
