@@ -71,6 +71,10 @@ class Mirror:
         reply = self.pages.get(request.path.split("?", 1)[0], Reply(404, b"not here"))
         return reply(request) if callable(reply) else reply
 
+    def bot_block(self) -> None:
+        """From now on every page but robots.txt answers 403 (a bot block: the run stops)."""
+        self.server.route("*", lambda r: self.respond(r) if r.path == "/robots.txt" else Reply(403, b"denied"))
+
 
 @pytest.fixture
 def mirror() -> Iterator[Mirror]:
@@ -241,7 +245,7 @@ def test_a_failed_run_names_the_site_but_never_its_credentials(
     if fault == "robots-500":
         mirror.pages["/robots.txt"] = Reply(500, b"server error")
     elif fault == "403-bot-block":
-        mirror.server.route("*", lambda r: Reply(403, b"denied") if r.path != "/robots.txt" else mirror.respond(r))
+        mirror.bot_block()
     else:
         port = free_port()
         base, public = f"http://{USER}:{PASSWORD}@127.0.0.1:{port}/", f"http://127.0.0.1:{port}/"
@@ -249,7 +253,7 @@ def test_a_failed_run_names_the_site_but_never_its_credentials(
     out, err = capsys.readouterr()
     assert code == 1
     (line,) = err.strip().splitlines()
-    assert line.startswith("peelpipe: error: " + public), line  # the site is named, as the user wrote it less its login
+    assert line.startswith("peelpipe: error: " + public), line  # the site is named, without its credentials
     (health,) = [json.loads(r.body) for r in receiver.requests_to("/hook")]
     assert health["title"] == "peelpipe run failed" and public in health["message"], health
     assert not found_in(out) and not found_in(err), err
@@ -288,7 +292,8 @@ def test_runs_through_prefect_keep_credentials_out_of_parameters_logs_artifacts_
 
     done = peelpipe("backfill", "--cycles", "2017", "--forces", "testshire", "--alerts")
     assert done.returncode == 0, done.stderr
-    mirror.server.route("*", lambda r: Reply(403, b"denied") if r.path != "/robots.txt" else mirror.respond(r))
+    assert {r.headers.get("authorization") for r in mirror.server.requests} == {MIRROR_AUTH}
+    mirror.bot_block()
     failed = peelpipe("run")
     assert failed.returncode == 1 and failed.stderr.startswith("peelpipe: error: " + mirror.url), failed.stderr
     refused = peelpipe("serve", "--stale-after", "0")  # the deployment's parameter would keep the credentials
