@@ -206,7 +206,7 @@ class Fetcher:
         """GET `url` and return what happened; 403 or an unreachable robots.txt raises SiteRefusedError.
 
         Results that made a request (all but DISALLOWED and an exhausted budget) go to the fetch log.
-        Credentials in `url` are dropped: the base URL's host gets the configured ones.
+        Credentials in `url` are dropped: the base URL's origin gets the configured ones.
         """
         url = without_credentials(url)
         trip = _Trip(url=url, started=time.monotonic())
