@@ -107,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from peelpipe import schedule
-    from peelpipe.runner import prefect_environment
+    from peelpipe.runner import deployment_settings, prefect_environment
 
     catalogue = _catalogue(args)
     prefect_environment(catalogue.settings.prefect_home)
@@ -115,7 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     schedule.check_schedule(args.cron, args.timezone)
     if args.stale_after < 0:
         raise ConfigError(f"--stale-after must be 0 (off) or a number of hours, got {args.stale_after:g}")
-    overrides = _settings_overrides(args)
+    overrides = deployment_settings(_settings_overrides(args))
     if "warehouse" in overrides:  # the deployment's parameter outlives this shell's working directory
         overrides["warehouse"] = str(Path(overrides["warehouse"]).resolve())
     if args.json:

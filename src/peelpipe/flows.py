@@ -19,7 +19,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
 from prefect.utilities.annotations import quote
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from peelpipe import pipeline
 from peelpipe.alerts import render_markdown
@@ -28,6 +28,7 @@ from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
 from peelpipe.fetch import RequestBudget
 from peelpipe.models import PageRef
+from peelpipe.redact import without_credentials
 from peelpipe.report import coverage, cycle_line, progress_printer, run_summary_text
 from peelpipe.settings import Settings
 from peelpipe.transform.build import PageOutcome, RunInfo
@@ -41,7 +42,9 @@ class RunSettings(BaseModel):
     """Settings a flow run may override (each left empty takes config/ and PEELPIPE_* variables).
 
     Secrets (alert URLs) are not among them: they come from the worker's environment, so they never
-    show in the UI. A value of the wrong type, an unknown key, NaN or infinity is refused."""
+    show in the UI. A base URL's user:password@ is used by a run started in this process but is left
+    out of the parameters Prefect stores and shows. A value of the wrong type, an unknown key, NaN or
+    infinity is refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
@@ -57,6 +60,10 @@ class RunSettings(BaseModel):
     digest: bool | None = None
     feed: bool | None = None
     health_after_runs: Annotated[int | None, Field(ge=1)] = None
+
+    @field_serializer("base_url", when_used="json")
+    def _public_base_url(self, base_url: str | None) -> str | None:
+        return without_credentials(base_url) if base_url else base_url
 
     def overrides(self) -> dict[str, Any]:
         """The settings given, as load()'s overrides."""

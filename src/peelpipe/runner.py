@@ -16,6 +16,7 @@ from peelpipe import pipeline
 from peelpipe.alerts.runs import alert_run_failed
 from peelpipe.config import Catalogue
 from peelpipe.errors import ConfigError
+from peelpipe.redact import credentials
 from peelpipe.report import progress_printer
 
 
@@ -40,6 +41,17 @@ def prefect_environment(prefect_home: str) -> None:
         os.environ.setdefault(key, value)
     # Prefect creates its home without parents and warns on the terminal when it cannot.
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+def deployment_settings(overrides: dict[str, Any]) -> dict[str, Any]:
+    """`overrides` as a deployment's stored `settings` parameter, which the Prefect server keeps and shows:
+    a base URL with a user:password is refused (the runs take it from PEELPIPE_BASE_URL instead)."""
+    if credentials(str(overrides.get("base_url") or "")):
+        raise ConfigError(
+            "--base-url carries a user:password, which the Prefect server would store and show in the "
+            "deployments' parameters: set it in PEELPIPE_BASE_URL in this process's environment instead"
+        )
+    return overrides
 
 
 def check_configured_server() -> None:

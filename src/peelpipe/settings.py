@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from peelpipe import __version__
 from peelpipe.errors import ConfigError
+from peelpipe.redact import hide_credentials, without_credentials
 
 
 def default_config_dir() -> Path:
@@ -128,8 +129,13 @@ class Settings:
 
     @property
     def base_host(self) -> str:
-        """Host of the base URL."""
-        return urlsplit(self.base_url).netloc.lower()
+        """host[:port] of the base URL, without any user:password@."""
+        return urlsplit(self.public_base_url).netloc.lower()
+
+    @property
+    def public_base_url(self) -> str:
+        """The base URL without its credentials: what page URLs are built from, stored and shown."""
+        return without_credentials(self.base_url)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -290,7 +296,7 @@ def site_path_problem(path: str) -> str | None:
 def _validate_settings(settings: Settings) -> None:
     parts = urlsplit(settings.base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"base URL must be http(s)://host[:port], got {settings.base_url!r}")
+        raise ConfigError(f"base URL must be http(s)://host[:port], got {hide_credentials(settings.base_url)!r}")
     if parts.path and site_path_problem(parts.path):
         raise ConfigError(f"base URL path {parts.path!r} {site_path_problem(parts.path)}")
     for host in settings.allowed_hosts:

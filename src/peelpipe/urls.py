@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
 from peelpipe.models import PageRef
+from peelpipe.redact import without_credentials
 
 _OLD_PREFIX = re.compile(r"^/(?:hmic|hmicfrs)(?=/)")
 _ASSESSMENT = re.compile(
@@ -26,7 +27,8 @@ KNOWN_HOSTS = frozenset(
 
 
 def page_ref(force_id: str, cycle_id: str, kind: str, pillar: str | None, path: str, base_url: str) -> PageRef:
-    """A page at `path`: its identity on the live site, and where this run fetches it (base_url + path)."""
+    """A page at `path`: its identity on the live site, and where this run fetches it (base_url + path,
+    without the base URL's credentials: the fetcher sends those apart)."""
     return PageRef(
         force_id,
         cycle_id,
@@ -34,7 +36,7 @@ def page_ref(force_id: str, cycle_id: str, kind: str, pillar: str | None, path: 
         pillar,
         path,
         CANONICAL_BASE + "/" + path.lstrip("/"),
-        base_url.rstrip("/") + "/" + path.lstrip("/"),
+        without_credentials(base_url).rstrip("/") + "/" + path.lstrip("/"),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from peelpipe.alerts.deliver import deliver_alerts, deliver_health, destinations
 from peelpipe.alerts.digest import write_digest
 from peelpipe.config import Catalogue
+from peelpipe.redact import hide_credentials
 from peelpipe.settings import Settings
 from peelpipe.transform.build import RunInfo
 from peelpipe.transform.health import over_threshold, parse_shortfall
@@ -113,7 +114,7 @@ def shortfall_alert(family: str, short: int, total: int, settings: Settings) -> 
 
 def alert_run_failed(catalogue: Catalogue, mode: str, error: BaseException) -> int:
     """Tell the health channels that a run failed (the warehouse keeps its previous snapshot)."""
-    first_line = (str(error).splitlines() or [type(error).__name__])[0]
+    first_line = hide_credentials((str(error).splitlines() or [type(error).__name__])[0])
     return deliver_health(
         destinations(catalogue.settings),
         f"peelpipe {mode} failed",

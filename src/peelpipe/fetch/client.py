@@ -3,7 +3,8 @@
 One connection, a delay between requests to a host shared by every Fetcher in the process,
 robots.txt (its rules and cache live in robots.py), conditional requests against the raw archive,
 a response size cap, redirects only to configured hosts, and bounded retries with backoff that
-honour Retry-After.
+honour Retry-After. Credentials in the base URL are sent as HTTP basic auth to its origin only;
+every URL the fetcher records or names in a message is without them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from peelpipe.fetch.budget import RequestBudget
 from peelpipe.fetch.redirects import BadLocation, check_location, invalid_url, redirect_target
 from peelpipe.fetch.robots import REDIRECT_STATUSES, BudgetExhausted, RobotsRules, load_robots, reset_robots
 from peelpipe.models import DISALLOWED, FAILED, FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult
+from peelpipe.redact import credentials, hide_credentials, without_credentials
 from peelpipe.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -114,6 +116,8 @@ class _Trip:
     log: bool = True
 
     def result(self, outcome: str, **fields: Any) -> FetchResult:
+        if fields.get("error"):  # an error may quote a URL (a Location header): never its credentials
+            fields["error"] = hide_credentials(fields["error"])
         return FetchResult(
             url=self.url,
             outcome=outcome,
@@ -173,6 +177,9 @@ class Fetcher:
         self._clock = clock
         self._random = random.Random()
         self._robots = RobotsRules(settings.user_agent, settings.request_delay, settings.max_crawl_delay)
+        login = credentials(settings.base_url)
+        self._auth = httpx.BasicAuth(*login) if login else None  # for the base URL's origin only
+        self._auth_origin = f"{urlsplit(settings.base_url).scheme}://{settings.base_host}".lower()
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept": "text/html", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(min(settings.timeout, settings.request_deadline)),
@@ -199,7 +206,9 @@ class Fetcher:
         """GET `url` and return what happened; 403 or an unreachable robots.txt raises SiteRefusedError.
 
         Results that made a request (all but DISALLOWED and an exhausted budget) go to the fetch log.
+        Credentials in `url` are dropped: the base URL's origin gets the configured ones.
         """
+        url = without_credentials(url)
         trip = _Trip(url=url, started=time.monotonic())
         try:
             result = self._fetch(url, conditional, trip)
@@ -344,7 +353,8 @@ class Fetcher:
         deadline = self._clock() + s.request_deadline
         late = f"request deadline of {s.request_deadline:g} s passed before the whole body arrived"
         try:
-            with self._client.stream("GET", url, headers=headers) as resp:
+            auth = self._auth if f"{urlsplit(url).scheme}://{host}".lower() == self._auth_origin else None
+            with self._client.stream("GET", url, headers=headers, auth=auth) as resp:
                 _PACER.touch(host, self._clock())
                 try:
                     length = resp.headers.get("content-length", "")

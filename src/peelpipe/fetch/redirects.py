@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import httpx
 
 from peelpipe.fetch.robots import REDIRECT_STATUSES
+from peelpipe.redact import hide_credentials, without_credentials
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -30,13 +31,14 @@ def invalid_location(current: str, location: str) -> str | None:
 
     As strict as httpx, which parses a redirect's Location even when not following it."""
     location = location.strip()
+    shown = hide_credentials(location)[:80]  # as quoted in a message: never a user:password@
     if _CONTROL.search(location):
-        return f"redirect to an invalid URL refused (control characters in Location {location[:80]!r})"
+        return f"redirect to an invalid URL refused (control characters in Location {shown!r})"
     scheme = _SCHEME.match(location)
     if scheme and scheme.group(1).lower() in ("http", "https") and not location[scheme.end() :].startswith("//"):
-        return f"redirect to an invalid URL refused (Location {location[:80]!r} has no //host)"
+        return f"redirect to an invalid URL refused (Location {shown!r} has no //host)"
     if scheme and scheme.group(1).lower() not in ("http", "https"):
-        return f"redirect to an invalid URL refused (Location {location[:80]!r} is not an http(s) URL)"
+        return f"redirect to an invalid URL refused (Location {shown!r} is not an http(s) URL)"
     try:  # the steps httpx takes to build the redirect request
         url = httpx.URL(location)
         if url.scheme and not url.host:
@@ -46,20 +48,21 @@ def invalid_location(current: str, location: str) -> str | None:
         parts = urlsplit(urljoin(current, location))
         parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
     except (httpx.InvalidURL, ValueError) as exc:  # IDNAError is a ValueError
-        return f"redirect to an invalid URL refused (Location {location[:80]!r}: {exc})"
+        return f"redirect to an invalid URL refused (Location {shown!r}: {hide_credentials(str(exc))})"
     return None
 
 
 def redirect_target(
     current: str, location: str | None, seen: list[str], hosts: Collection[str], max_redirects: int
 ) -> tuple[str, str | None]:
-    """The absolute URL a redirect from `current` leads to, or ("", why it is not followed)."""
+    """The absolute URL a redirect from `current` leads to, or ("", why it is not followed). A user:password@
+    in the Location is dropped: the fetcher authenticates to the base URL's host itself."""
     if not location or not location.strip():
         return "", "redirect without a Location header"
     problem = invalid_location(current, location)
     if problem:
         return "", problem
-    target = urldefrag(urljoin(current, location.strip()))[0]
+    target = without_credentials(urldefrag(urljoin(current, location.strip()))[0])
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
         return "", f"redirect to other host {_host_text(parts.netloc, parts.scheme)} refused"
