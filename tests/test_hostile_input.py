@@ -432,6 +432,8 @@ def test_forces_and_cycles_that_leave_the_site_are_refused_at_load(tmp_path, cas
         ({"PEELPIPE_ALLOWED_HOSTS": "evil.example/../"}, "allowed_hosts"),
         ({"PEELPIPE_BASE_URL": "http://hmicfrs.justiceinspectorates.gov.uk/../../etc"}, "base URL path"),
         ({"PEELPIPE_BASE_URL": "file:///etc/passwd"}, "base URL must be http"),
+        ({"PEELPIPE_BASE_URL": "http://user:pass@[::1/"}, "Invalid IPv6 URL"),
+        ({"PEELPIPE_BASE_URL": "http://mirror.example:99999/"}, "Port out of range"),
     ],
     ids=lambda v: next(iter(v.values())) if isinstance(v, dict) else None,
 )

@@ -294,9 +294,14 @@ def site_path_problem(path: str) -> str | None:
 
 
 def _validate_settings(settings: Settings) -> None:
-    parts = urlsplit(settings.base_url)
+    shape = f"base URL must be http(s)://host[:port], got {hide_credentials(settings.base_url)!r}"
+    try:
+        parts = urlsplit(settings.base_url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as error:
+        raise ConfigError(f"{shape} ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"base URL must be http(s)://host[:port], got {hide_credentials(settings.base_url)!r}")
+        raise ConfigError(shape)
     if parts.path and site_path_problem(parts.path):
         raise ConfigError(f"base URL path {parts.path!r} {site_path_problem(parts.path)}")
     for host in settings.allowed_hosts:
