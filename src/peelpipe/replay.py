@@ -1,7 +1,10 @@
 """`peelpipe replay`: rebuild the warehouse from the raw page archive alone, with no network.
 
 Judgements, findings and issues are parsed again from the stored bodies (so a new parser version
-applies to every page); the change history is kept as it was, since a rebuild is not news.
+applies to every page); the change history is kept as it was, since a rebuild is not news. Rows
+kept under a derived id whose wording config/areas.toml now maps move to that id first
+(transform.remap), with the changes and alerts that name them; a grade compared across cycles for
+the first time because of the move is recorded unannounced, as a backfill records it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from peelpipe.pipeline import (
     write_readers,
 )
 from peelpipe.transform.build import PageOutcome, build_tables
+from peelpipe.transform.remap import CROSS_CYCLE, area_moves, move_areas
 from peelpipe.warehouse import Warehouse
 
 
@@ -70,11 +74,20 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         outcomes = replay_outcomes(catalogue, warehouse, refs, progress)
         run.stats = outcome_stats(outcomes, {})
         current = warehouse.read_all()
+        parsed = {o.page.url: o.parsed for o in outcomes if o.parsed is not None}
+        current = move_areas(current, area_moves(current.get("observations", []), parsed), catalogue)
         now = datetime.now(UTC)
         tables = build_tables(current, outcomes, catalogue, run, now)
-        # A rebuild is not news: keep the change history as it was, with no changes from this run.
-        tables["changes"] = current["changes"]
-        run_row(tables, run.run_id)["changes"] = 0
+        # A rebuild is not news: keep the change history as it was. Only a comparison across cycles
+        # the history lacks (a moved area meeting its earlier grade) is added, unannounced, so that
+        # the next run does not announce it either.
+        found = [
+            dict(c, announce=False)
+            for c in tables["changes"]
+            if c["run_id"] == run.run_id and c["change_type"] in CROSS_CYCLE
+        ]
+        tables["changes"] = current["changes"] + found
+        run_row(tables, run.run_id)["changes"] = len(found)
         manifest = warehouse.publish(tables, run.run_id)
         write_readers(catalogue, warehouse, tables, manifest)
     return RunSummary(
