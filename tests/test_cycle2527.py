@@ -397,3 +397,51 @@ def test_carried_over_questions_end_to_end(tmp_path: Path) -> None:
         "effectiveness.investigating-crime",
     }
     assert any("PEEL 2016" in i["detail"] for i in issues if i["area_id"] == "effectiveness.serious-organised-crime")
+
+
+def test_a_status_block_is_valid_toml_that_maps_its_wording(tmp_path: Path, catalogue) -> None:
+    """A question of a pillar cycle and a wording with quotes and a backslash: each block, appended
+    to a copy of config/areas.toml, loads and maps the wording to its new id."""
+    from peelpipe.status import unmapped_wordings
+
+    odd = 'How good is the force at "joined-up" work \\ partnerships?'
+    rows = [
+        {
+            "force_id": "testshire",
+            "cycle_id": "2017",
+            "area_id": "efficiency.how-well-does-the-force-look-after-its-synthetic-test-horses",
+            "area_label": UNMAPPED_QUESTION,
+            "level": "question",
+            "grade_status": "graded",
+            "source_url": "https://example.invalid/a",
+            "mapped": False,
+        },
+        {
+            "force_id": "testshire",
+            "cycle_id": "2025-27",
+            "area_id": "unmapped.how-good-is-the-force-at-joined-up-work-partnerships",
+            "area_label": odd,
+            "level": "area",
+            "grade_status": "ungraded",
+            "source_url": "https://example.invalid/b",
+            "mapped": False,
+        },
+    ]
+    wordings = unmapped_wordings(rows, catalogue)
+    assert [w["suggested_id"] for w in wordings] == [
+        "efficiency.look-after-its-synthetic-test-horses",
+        "joined-up-work-partnerships",
+    ]
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("forces.toml", "cycles.toml", "settings.toml"):
+        (config / name).write_text((ROOT / "config" / name).read_text())
+    (config / "areas.toml").write_text(
+        (ROOT / "config" / "areas.toml").read_text() + "\n" + "\n".join(w["block"] for w in wordings)
+    )
+    mapped = load_catalogue(config)
+    horses = mapped.match_area(UNMAPPED_QUESTION, "2017", "efficiency")
+    assert horses is not None and horses.id == "efficiency.look-after-its-synthetic-test-horses"
+    assert horses.level == "question" and "2017" in horses.graded_in
+    joined = mapped.areas["joined-up-work-partnerships"]
+    assert mapped.match_area(odd, "2025-27") is joined and "2025-27" in joined.ungraded_in

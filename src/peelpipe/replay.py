@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from peelpipe.config import Catalogue
 from peelpipe.fetch import RawArchive
+from peelpipe.fetch.archive import is_sha256
 from peelpipe.models import FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page
 from peelpipe.pipeline import (
@@ -38,14 +39,23 @@ def replay_outcomes(
     """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
     (its stored body, or a 404 for a page the site had withdrawn)."""
     archive = RawArchive(warehouse.root / "raw")
-    bodies = {urlsplit(url).path.rstrip("/") + "/": sha for url, sha in archive.latest_bodies().items()}
+    bodies: dict[str, str] = {}
+    stored: dict[str, bool] = {}
     gone: set[str] = set()
-    for entry in archive.entries():  # in order: the last word on each path wins
+    # In fetch order: the last word on each path wins, whichever base URL (mirror, test server port)
+    # it was fetched from; a body missing from the archive leaves the one before it.
+    for entry in archive.entries():
         path = urlsplit(entry.get("url") or "").path.rstrip("/") + "/"
         if entry.get("outcome") == NOT_FOUND:
             gone.add(path)
         elif entry.get("outcome") in (FETCHED, NOT_MODIFIED):
             gone.discard(path)
+            sha = entry.get("sha256")
+            if sha and is_sha256(sha):
+                if sha not in stored:
+                    stored[sha] = archive.has(sha)
+                if stored[sha]:
+                    bodies[path] = sha
     outcomes = []
     archived = gone | bodies.keys()
     known = [ref for ref in refs if ref.path.rstrip("/") + "/" in archived]
