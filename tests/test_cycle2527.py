@@ -445,3 +445,14 @@ def test_a_status_block_is_valid_toml_that_maps_its_wording(tmp_path: Path, cata
     assert horses.level == "question" and "2017" in horses.graded_in
     joined = mapped.areas["joined-up-work-partnerships"]
     assert mapped.match_area(odd, "2025-27") is joined and "2025-27" in joined.ungraded_in
+
+
+def test_a_2023_25_report_served_at_the_2025_27_address_is_the_wrong_cycle(catalogue) -> None:
+    """The 2025-27 title form names its cycle: last round's page at the new address gives no rows."""
+    ref = page_ref("testshire", "2025-27", "report", None, "/peel-reports/testshire-2025-27/")
+    rows = [(LEADERSHIP, "Good"), (FRAUD, "Adequate")]
+    right = parse_page(report_2025(rows), ref, catalogue)
+    assert right.readable and len(right.observations) == 2
+    stale = parse_page(report_2025(rows).replace("2025\u20132027", "2023\u20132025"), ref, catalogue)
+    assert not stale.readable and [i.reason for i in stale.issues] == ["wrong_cycle"]
+    assert stale.observations == []
