@@ -3,7 +3,8 @@
 Split from build.py, which merges a run's pages into the tables: this module holds the rules that
 pick one judgement per force, cycle and area from every page that states it (which page wins,
 disagreements flagged as pages_disagree issues, a carried-over question the page prints no grade
-for taking the earlier cycle's judgement) and the per-force, per-cycle assessment status derived from those judgements.
+for taking the earlier cycle's judgement) and the per-force, per-cycle assessment status derived
+from those judgements.
 """
 
 from __future__ import annotations
