@@ -478,15 +478,15 @@ def test_a_scheduled_run_refreshes_open_cycles_and_a_rolling_slice_of_closed_one
     from peelpipe.config import with_settings
 
     catalogue = with_settings(catalogue, refresh_closed_days=28)
-    refs = pipeline.plan_pages(catalogue, ["2016", "2017", "2023-25"], list(catalogue.forces))
+    refs = pipeline.plan_pages(catalogue, ["2016", "2017", "2025-27"], list(catalogue.forces))
     now = datetime(2026, 11, 27, tzinfo=UTC)
     closed = [r for r in refs if r.cycle_id in ("2016", "2017")]
     # every closed page fetched yesterday, except two: one fetched 40 days ago, one never
     previous = {r.url: {"fetched_at": now - timedelta(days=1)} for r in closed[2:]}
     previous[closed[0].url] = {"fetched_at": now - timedelta(days=40)}
     chosen = pipeline.select_refresh(catalogue, refs, previous, now)
-    assert [r for r in chosen if r.cycle_id == "2023-25"] == [r for r in refs if r.cycle_id == "2023-25"]
-    picked = [r for r in chosen if r.cycle_id != "2023-25"]
+    assert [r for r in chosen if r.cycle_id == "2025-27"] == [r for r in refs if r.cycle_id == "2025-27"]
+    picked = [r for r in chosen if r.cycle_id != "2025-27"]
     assert len(picked) == -(-len(closed) // 28)  # 344 closed pages: 13 a day
     assert closed[1] in picked and closed[0] in picked  # never fetched, then the oldest first
     # Daily runs for 28 days check every closed page at least once.

@@ -85,6 +85,8 @@ def _judgement(i: int, seen: datetime) -> dict:
         "observations": i % 3,
         "conflict": False,
         "conflict_detail": None,
+        "carried_over": False,
+        "carried_from_cycle_id": None,
     }
 
 

@@ -179,42 +179,9 @@ def _json_default(value: Any) -> Any:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from peelpipe.pipeline import open_warehouse
-    from peelpipe.report import coverage, status_text
+    from peelpipe.status import status_command
 
-    catalogue = _catalogue(args)
-    warehouse = open_warehouse(catalogue)
-    manifest = warehouse.manifest()
-    tables = warehouse.read_all() if manifest else {}
-    next_run = None
-    if os.environ.get("PREFECT_API_URL"):  # only then: asking Prefect's profile would slow every status
-        from peelpipe.schedule import next_scheduled_run
-
-        next_run = next_scheduled_run()
-    if args.json:
-        runs = sorted(tables.get("runs", []), key=lambda r: r["started_at"])
-        print(
-            json.dumps(
-                {
-                    "snapshot": manifest,
-                    "coverage": coverage(catalogue, tables.get("assessments", [])),
-                    "last_run": runs[-1] if runs else None,
-                    "next_scheduled_run": next_run,
-                    "parse_issues": len(tables.get("parse_issues", [])),
-                },
-                default=_json_default,
-                indent=1,
-            )
-        )
-    else:
-        print(status_text(catalogue, manifest, tables))
-        if os.environ.get("PREFECT_API_URL"):
-            print(
-                f"\nnext scheduled run: {next_run:%Y-%m-%d %H:%M %Z}"
-                if next_run
-                else "\nnext scheduled run: none (no server answering, no 'peel-refresh' deployment, or it is paused)"
-            )
-    return 0
+    return status_command(_catalogue(args), as_json=args.json)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:

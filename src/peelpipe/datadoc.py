@@ -89,7 +89,11 @@ def ids_section(catalogue: Catalogue) -> list[str]:
         "`force_id` is the slug of the force's 2014-2018/19 PEEL URLs; other slugs the site used are "
         "aliases. `cycle_id` names a PEEL cycle. `area_id` is a pillar (`effectiveness`), a pillar's "
         "question (`effectiveness.preventing-crime`) or, from 2021/22 on, an area (`investigating-crime`). "
-        "A printed label that maps to no known area keeps a derived id and `mapped = false`.",
+        "A printed label that maps to no known area keeps a derived id (`unmapped.<slug>`, or `<pillar>.<slug>` "
+        'for a question) and `mapped = false`; a question number before it ("1. How good …") is not part of it. '
+        "`peelpipe status` lists each such wording with its cycle and an `[[area]]` block for `config/areas.toml`; "
+        "once the wording is mapped, `peelpipe replay` moves its rows, changes and alerts to the real id, with no "
+        "network and no change announced.",
         "",
         "### Forces",
         "",

@@ -34,6 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
         overrides = {
             "base_url": site.url,
             "request_delay": args.delay,
+            "refresh_closed_days": 1,  # the demo's runs stand for days apart: re-check closed cycles in full
             **({"warehouse": args.warehouse} if args.warehouse else {}),
         }
 

@@ -65,6 +65,7 @@ class Observation:
     evidence: str = ""
     mapped: bool = True
     carried_over: bool = False
+    carried_from: str | None = None  # the cycle a carried-over judgement comes from (the year the page names)
 
 
 @dataclass

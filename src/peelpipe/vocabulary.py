@@ -31,7 +31,9 @@ ISSUE_REASONS: dict[str, str] = {
     "label_prose_disagree": "A grade label and the summary sentence of the same section disagree (the label wins).",
     "headline_box_disagree": "A landing page's headline sentence and its grade box disagree.",
     "repeated_pillar": "A landing page's headline sentences name the same pillar twice; assigned by position.",
-    "carried_over_without_grade": "A question says its grade was carried over but names none.",
+    "carried_over_without_grade": "A question says its grade was carried over but prints none: the judgement "
+    "of the cycle it names (else the cycle before) is used, with grade_source carried_over, when the warehouse "
+    "holds one; otherwise the question has no grade.",
     "count_mismatch": "A report's intro gives a number of areas graded that differs from its judgments list.",
     "welsh_labels_unmapped": "Welsh-language labels with no English mapping (the English page carries them).",
     "pages_disagree": "The landing page and the pillar page give different grades (both kept, flagged).",

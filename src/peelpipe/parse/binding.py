@@ -31,7 +31,10 @@ _AREA_GRADE = re.compile(
     re.IGNORECASE,
 )
 _GRADE_AREA = re.compile(rf"^(?P<grade>{_GRADE})(?P<sep>[\s{_SEP_CHARS}]+)(?P<area>\S.*)$", re.IGNORECASE)
-_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}(?:\.\d{1,2})?[.):]?\s+(?=\S)", re.IGNORECASE)
+# "1. ", "1 ", "1) ", "1.2 ", "Question 1: ", "Q1. ", and "1.How" with no space after the dot.
+_NUMBER = re.compile(
+    r"^(?:(?:question|q)\s*)?\d{1,2}(?:\.\d{1,2})?(?:[.):]\s*|\s+)(?=[^\W\d_]|[\u2018\u201c'\"(])", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"[.!;]\s")
 _VERBS = frozenset({"is", "was", "are", "were", "be", "been", "being", "as", "remains", "remain"})
 _HEADLINE_STARTS = ("the extent to which ", "the efficiency with which ", "in terms of its ")
@@ -48,7 +51,7 @@ class Binding(NamedTuple):
 
 
 def strip_number(text: str) -> str:
-    """A heading without its leading question number ("1. How good …" -> "How good …")."""
+    """A heading without its leading question number ("1. How good …", "Q1 How good …" -> "How good …")."""
     if not text[:1].isdigit() and text[:1] not in ("q", "Q"):
         return text
     match = _NUMBER.match(text)

@@ -24,7 +24,7 @@ from peelpipe.parse.sections import find_sections
 from peelpipe.parse.text import Keyed, grade_of, keyed
 
 PARSER = "landing"
-VERSION = "2"
+VERSION = "3"
 PILLARS = ("effectiveness", "efficiency", "legitimacy")
 
 _GRADE_TAIL = r"(?P<tail>[\s:]*(?:is\s*:?\s*)?(?:not\s+yet\s+graded|not\s+being\s+graded|not\s+graded|to\s+be\s+graded|requires?\s+improvement|outstanding|good|inadequate|[a-z]+(?:\s[a-z]+)?))\s*\."

@@ -15,7 +15,7 @@ from peelpipe.parse.evidence import nothing_read, promise_grades
 from peelpipe.parse.sections import find_sections
 
 PARSER = "pillar-page"
-VERSION = "2"
+VERSION = "3"
 
 
 def parse(html: str, page: PageRef, catalogue: Catalogue) -> ParsedPage:

@@ -23,7 +23,7 @@ from peelpipe.parse.sections import find_sections, read_findings
 from peelpipe.parse.text import phrase_key
 
 PARSER = "report"
-VERSION = "2"
+VERSION = "3"
 
 NUMBER_WORDS = {
     w: i

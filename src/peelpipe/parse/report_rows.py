@@ -115,7 +115,12 @@ def read_rows(
             )
             label = None
             continue
-        question = text.endswith("?") and area_of(text, match_area) is not None  # "How good is the force at …?"
+        # "How good is the force at …?": a question is a label when it names a known area, or when its
+        # grade follows it (an unmapped wording is kept, never dropped with the rest of the rows).
+        question = text.endswith("?") and (
+            area_of(text, match_area) is not None
+            or (index + 1 < len(blocks) and grade_line(blocks[index + 1].text, welsh) is not None)
+        )
         if len(text) <= 120 and (question or not _SENTENCE_END.search(text)) and not JUDGMENTS_HEADING.match(key):
             label = text
             continue

@@ -25,12 +25,16 @@ from peelpipe.parse.text import (
     last_updated,
     looks_like_label,
     prose_grade,
+    sentences,
     slugify,
 )
 
 _CARRIED_OVER = re.compile(r"has been carried over|grade and findings from last year.s inspection still stand")
+# The earlier inspection a carried-over sentence names: "our judgment from the 2017 … inspection"
+# (a year), or "last year's inspection" (the cycle before).
+_CARRIED_FROM = re.compile(r"(?:judge?ment|grade)s? (?:and findings )?from (?:the |our )?(?:(\d{4})\b|last year)")
 _NOT_INSPECTED = re.compile(r"has not been (?:inspected or graded|graded)|was not (?:inspected|graded) in \d{4}")
-_QUESTION_NUMBER = re.compile(r"^(?:question\s*)?\d{1,2}\.?$", re.IGNORECASE)
+_QUESTION_NUMBER = re.compile(r"^(?:(?:question|q)\s*)?\d{1,2}[.):]?$", re.IGNORECASE)
 _QUESTION_START = re.compile(r"^(?:how|to what extent|what|does|do|is|are|has)\b", re.IGNORECASE)
 _HEADING_LIKE = frozenset({"div", "button", "dt", "summary", "strong", "td", "th"})
 
@@ -203,22 +207,17 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     issues: list[ParseIssue] = []
     blocks = section.blocks
     updated, label_block, odd_label = _head(blocks)
-    prose_sentence = ""  # the first sentence of the first paragraph (not the label, date or number)
-    for block in blocks:
-        text = block.text
-        if (
-            len(text) >= 25
-            and block.tag not in HEADING_TAGS
-            and block is not label_block
-            and not is_last_updated(text)
-            and not _QUESTION_NUMBER.match(text)
-        ):
-            prose_sentence = first_sentence(text)
-            break
-    prose = prose_grade(prose_sentence) if prose_sentence else None
     body = " ".join([b.text for b in blocks[:12]]).lower()  # the regexes only run where their words occur
     carried_over = ("carried over" in body or "still stand" in body) and bool(_CARRIED_OVER.search(_key(body)))
-    not_inspected = ("not been" in body or "was not" in body) and bool(_NOT_INSPECTED.search(_key(body)))
+    # A carried-over question is not "not inspected" in the ungraded sense: its earlier grade stands.
+    not_inspected = (
+        not carried_over and ("not been" in body or "was not" in body) and bool(_NOT_INSPECTED.search(_key(body)))
+    )
+    if carried_over and label_block is None and section.inline is None:
+        label_block = _carried_label(blocks)  # the grade may be printed after the sentence that carries it
+    prose_sentence = _prose_sentence(blocks, label_block, carried_over)
+    prose = prose_grade(prose_sentence) if prose_sentence else None
+    carried_from = _carried_from(body, catalogue, cycle_id) if carried_over else None
     expected = catalogue.expected_status(section.area_id, cycle_id)
     area_label = section.label.strip()
 
@@ -233,6 +232,7 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             evidence=evidence[:200],
             mapped=section.area is not None,
             carried_over=carried_over,
+            carried_from=carried_from,
         )
 
     word = label_of(label_block.text) if label_block is not None else None
@@ -277,11 +277,13 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
     elif expected == UNGRADED or not_inspected:
         observation = observe(None, UNGRADED, SOURCE_CONFIG, "not graded in this cycle")
     elif carried_over:
-        observation = observe(None, PENDING, SOURCE_CONFIG, "carried over from the previous inspection")
+        earlier = catalogue.cycles[carried_from].label if carried_from in catalogue.cycles else "an earlier inspection"
+        observation = observe(None, PENDING, SOURCE_CONFIG, f"carried over from {earlier}")
         issues.append(
             ParseIssue(
                 "carried_over_without_grade",
-                "the page says the grade was carried over but shows none",
+                f"the page says the grade was carried over from {earlier} but prints none: the {earlier} "
+                "judgement is used when the warehouse holds one, else the question has no grade",
                 section.area_id,
                 "warning",
             )
@@ -298,6 +300,58 @@ def read_section(section: Section, catalogue: Catalogue, cycle_id: str) -> Secti
             ParseIssue("unmapped_area", f"question {area_label!r} maps to no known area", section.area_id, "warning")
         )
     return SectionResult(observation, read_findings(section), issues, updated)
+
+
+def _carried_label(blocks: list[Block]) -> Block | None:
+    """A grade label printed anywhere in a carried-over question's opening blocks (before or after
+    the sentence that carries the grade over), up to its first findings heading."""
+    for block in blocks[:8]:
+        text = block.text
+        if finding_kind(text) is not None or block.tag in HEADING_TAGS:
+            break
+        if label_of(text) is not None:
+            return block
+    return None
+
+
+def _prose_sentence(blocks: list[Block], label_block: Block | None, carried_over: bool) -> str:
+    """The summary's first sentence (not the label, date or number). In a carried-over question the
+    sentence saying so states no grade: the first sentence that is not about the carrying over is
+    taken, before or after it."""
+    for block in blocks[:12] if carried_over else blocks:
+        text = block.text
+        if (
+            len(text) < 25
+            or block.tag in HEADING_TAGS
+            or block is label_block
+            or is_last_updated(text)
+            or _QUESTION_NUMBER.match(text)
+        ):
+            continue
+        if not carried_over:
+            return first_sentence(text)
+        if finding_kind(text) is not None:
+            break
+        for sentence in sentences(text):
+            if not _CARRIED_OVER.search(_key(sentence)) and not _NOT_INSPECTED_HERE.search(_key(sentence)):
+                return sentence
+    return ""
+
+
+_NOT_INSPECTED_HERE = re.compile(r"not (?:been )?(?:subject to detailed inspection|inspected)")
+
+
+def _carried_from(body: str, catalogue: Catalogue, cycle_id: str) -> str | None:
+    """The cycle a carried-over judgement comes from: the one whose year the sentence names, else
+    (and for "last year's inspection") the cycle before this one."""
+    spec = catalogue.cycles.get(cycle_id)
+    previous = spec.previous if spec is not None else None
+    match = _CARRIED_FROM.search(_key(body))
+    if match is not None and match.group(1):
+        named = [c.id for c in catalogue.cycles.values() if c.year == match.group(1) and c.id != cycle_id]
+        if named:
+            return named[0]
+    return previous
 
 
 def read_findings(section: Section) -> list[Finding]:

@@ -188,6 +188,17 @@ def first_sentence(text: str) -> str:
     return text if end is None else text[: end.start() + 1]
 
 
+def sentences(text: str) -> list[str]:
+    """A paragraph's sentences, in order."""
+    text = text.strip()
+    found, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        found.append(text[start : end.start() + 1])
+        start = end.end()
+    found.append(text[start:])
+    return [s for s in found if s]
+
+
 def prose_grade(sentence: str) -> str | None:
     """The grade a summary sentence states ('X is good at …', 'X requires improvement in …').
 

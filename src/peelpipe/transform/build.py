@@ -245,6 +245,7 @@ def _merge_observations(
             "last_updated": parsed.last_updated,
             "mapped": obs.mapped,
             "carried_over": obs.carried_over,
+            "carried_from_cycle_id": obs.carried_from,
             "evidence": obs.evidence,
             "first_seen_at": old["first_seen_at"] if old is not None and same else now,
             "last_seen_at": old["last_seen_at"] if old is not None and same and replay else now,

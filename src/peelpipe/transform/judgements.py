@@ -2,8 +2,9 @@
 
 Split from build.py, which merges a run's pages into the tables: this module holds the rules that
 pick one judgement per force, cycle and area from every page that states it (which page wins,
-disagreements flagged as pages_disagree issues, a carried-over grade taken from the previous
-cycle) and the per-force, per-cycle assessment status derived from those judgements.
+disagreements flagged as pages_disagree issues, a carried-over question the page prints no grade
+for taking the earlier cycle's judgement) and the per-force, per-cycle assessment status derived
+from those judgements.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
     before = {(r["force_id"], r["cycle_id"], r["area_id"]): r for r in previous}
     judgements: Rows = []
     issues: Rows = []
+    resolved: dict[tuple[str, str, str], dict[str, Any]] = {}
     for key in sorted(groups):
         # Pillar and report pages before landing pages, English before Welsh copies, labels before prose.
         group = sorted(
@@ -64,13 +66,17 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
                 }
             )
         grade, status, source = chosen["grade"], chosen["grade_status"], chosen["grade_source"]
+        carried_from = None
         if chosen["carried_over"] and status == PENDING:
+            # The page prints no grade for a question it says was carried over: the earlier cycle's
+            # judgement (the cycle the page names, else the one before), resolved first since keys
+            # sort by cycle. Without one there is no grade, never a guess (the page's issue says so).
             spec = catalogue.cycles.get(key[1])
-            earlier = groups.get((key[0], spec.previous, key[2])) if spec and spec.previous else None
-            earlier_graded = [o for o in earlier or [] if o["grade_status"] == GRADED]
-            if not earlier_graded:
-                continue  # the page points at a grade peelpipe does not hold: an issue is already recorded
-            grade, status, source = earlier_graded[0]["grade"], GRADED, SOURCE_CARRIED_OVER
+            carried_from = chosen.get("carried_from_cycle_id") or (spec.previous if spec else None)
+            earlier = resolved.get((key[0], carried_from or "", key[2]))
+            if earlier is None or earlier["grade_status"] != GRADED:
+                continue
+            grade, status, source = earlier["grade"], GRADED, SOURCE_CARRIED_OVER
         old = before.get(key)
         same = old is not None and old["grade"] == grade and old["grade_status"] == status
         scale = catalogue.cycles[key[1]].scale if key[1] in catalogue.cycles else ()
@@ -97,8 +103,11 @@ def resolve_judgements(observations: Rows, previous: Rows, catalogue: Catalogue,
                 "observations": len(group),
                 "conflict": conflict,
                 "conflict_detail": detail,
+                "carried_over": bool(chosen["carried_over"]),
+                "carried_from_cycle_id": carried_from,
             }
         )
+        resolved[key] = judgements[-1]
     return judgements, issues
 
 

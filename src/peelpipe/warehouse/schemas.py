@@ -113,6 +113,8 @@ TABLES: dict[str, pa.Schema] = {
             _f("observations", pa.int8(), "How many pages state this judgement (landing and pillar page)", False),
             _f("conflict", pa.bool_(), "True when the pages disagree; conflict_detail says how", False),
             _f("conflict_detail", pa.string(), "What each page says when they disagree"),
+            _f("carried_over", pa.bool_(), "The page says the grade was carried over (a printed grade is kept)", False),
+            _f("carried_from_cycle_id", pa.string(), "Cycle that gave a carried-over grade the page does not print"),
         ]
     ),
     "observations": pa.schema(
@@ -137,6 +139,7 @@ TABLES: dict[str, pa.Schema] = {
                 "The page says the judgement was carried over from an earlier inspection",
                 False,
             ),
+            _f("carried_from_cycle_id", pa.string(), "Cycle a carried-over judgement comes from, as the page says"),
             _f("evidence", pa.string(), "The text the grade was read from (label, sentence)"),
             _f("first_seen_at", _TS, "First seen with this grade", False),
             _f("last_seen_at", _TS, "Last seen", False),
@@ -341,7 +344,8 @@ EXAMPLES: dict[str, str] = {
     "judgements.observations": "2",
     "judgements.conflict": "false",
     "judgements.conflict_detail": "landing page: good; pillar page: requires improvement",
-    "observations.carried_over": "false",
+    "*.carried_over": "false",
+    "*.carried_from_cycle_id": "2017",
     "observations.evidence": "Staffordshire Police is good at preventing crime and tackling anti-social behaviour.",
     "findings.finding_id": "5b0e2f7d9c1a4e6b8d20",
     "findings.kind": "area_for_improvement",
