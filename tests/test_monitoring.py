@@ -248,3 +248,35 @@ def test_pipeline_reads_the_engage_pages_over_http_and_alerts_an_exit(tmp_path: 
     assert now == ["lincolnshire"]
     report = (warehouse.root / "report.html").read_text()
     assert "In Engage now: Lincolnshire Police." in report
+
+
+def test_demo_ends_with_the_eight_real_spells_and_shows_each_exit(tmp_path: Path, capsys) -> None:
+    import argparse
+
+    from peelpipe.demo import run_demo
+
+    args = argparse.Namespace(quiet=False, json=False, delay=0.0, warehouse=str(tmp_path / "wh"), no_prefect=True)
+    assert run_demo(args) == 0
+    out = capsys.readouterr().out
+    step3, step4 = out.split("\n3. ")[1].split("\n4. ")
+    assert "left_engage: Nottinghamshire Police: moved out of Engage (enhanced monitoring) on 23 May 2025" in step3
+    assert "Devon and Cornwall" not in step3.split("a scheduled run …")[1]
+    assert "left_engage: Devon and Cornwall Police" in step4
+    assert "In Engage (enhanced monitoring) now: Lincolnshire Police." in out
+    from peelpipe.warehouse import Warehouse
+
+    rows = Warehouse(tmp_path / "wh").read_table("monitoring")
+    assert sorted((r["force_id"], r["entered_text"], r["left_text"]) for r in rows) == [
+        ("cleveland", "2019", "September 2023"),
+        ("devon-and-cornwall", "14 October 2022", "31 July 2025"),
+        ("gloucestershire", "December 2021", "September 2023"),
+        ("lincolnshire", "6 December 2024", None),
+        ("metropolitan", "June 2022", "23 January 2025"),
+        ("nottinghamshire", "11 March 2024", "23 May 2025"),
+        ("staffordshire", "June 2022", "May 2024"),
+        ("west-midlands", "24 November 2023", "autumn 2024"),
+    ]
+    west_midlands = next(r for r in rows if r["force_id"] == "west-midlands")
+    assert (west_midlands["left_on"], west_midlands["left_precision"]) == (date(2024, 1, 1), "year")
+    digest = (tmp_path / "wh" / "digests" / "latest.md").read_text()
+    assert "Forces moved out of Engage" in digest and "Devon and Cornwall Police: moved out of Engage" in digest

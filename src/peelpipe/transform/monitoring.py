@@ -181,6 +181,11 @@ def _when(row: dict[str, Any]) -> str:
     return f"{row['entered_text']} to {left}" if left else f"{row['entered_text']} onwards"
 
 
+def _at(row: dict[str, Any], which: str) -> str:
+    """'on 23 May 2025', 'in May 2024', 'in autumn 2024': the printed date with its preposition."""
+    return f"{'on' if row[f'{which}_precision'] == 'day' else 'in'} {row[f'{which}_text']}"
+
+
 def _change(
     kind: str,
     new: dict[str, Any],
@@ -196,12 +201,12 @@ def _change(
     name = catalogue.forces[force].name if force in catalogue.forces else force
     if kind == "entered_engage":
         cid = change_id(kind, force, new["stage"], new["entered_on"], new["entered_precision"])
-        summary = f"{name}: entered Engage (enhanced monitoring) in {new['entered_text']}"
+        summary = f"{name}: entered Engage (enhanced monitoring) {_at(new, 'entered')}"
     elif kind == "left_engage":
         cid = change_id(kind, force, new["stage"], new["entered_on"], new["left_on"], new["left_precision"])
         summary = (
-            f"{name}: moved out of Engage (enhanced monitoring) in {new['left_text']}, "
-            f"having entered it in {new['entered_text']}"
+            f"{name}: moved out of Engage (enhanced monitoring) {_at(new, 'left')}, "
+            f"having entered it {_at(new, 'entered')}"
         )
     else:
         assert old is not None
