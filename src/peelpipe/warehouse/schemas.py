@@ -11,6 +11,7 @@ import pyarrow as pa
 from peelpipe.config import PAGE_KINDS
 from peelpipe.grades import ALL_GRADES, GRADE_STATUSES
 from peelpipe.vocabulary import CHANGE_TYPES, ISSUE_REASONS, PAGE_STATUSES
+from peelpipe.warehouse.schema_monitoring import MONITORING, MONITORING_EXAMPLES
 
 SCHEMA_VERSION = "1.0"
 
@@ -159,34 +160,7 @@ TABLES: dict[str, pa.Schema] = {
             _f("first_seen_at", _TS, "When peelpipe first saw it", False),
         ]
     ),
-    "monitoring": pa.schema(
-        [
-            _f("force_id", pa.string(), "Force", False),
-            _f("stage", pa.string(), "Monitoring stage of the spell: engage (enhanced monitoring)", False),
-            _f("entered_on", pa.date32(), "When the force entered the stage, to its precision", False),
-            _f(
-                "entered_precision",
-                pa.string(),
-                "day, month (entered_on is the month's first day) or year (the year's first day; also a "
-                "season such as 'autumn 2024', whose wording is in entered_text)",
-                False,
-            ),
-            _f("entered_text", pa.string(), "The entry date as the page prints it", False),
-            _f("left_on", pa.date32(), "When the force moved out, to its precision; null while it is still in"),
-            _f("left_precision", pa.string(), "day, month or year (as entered_precision); null while still in"),
-            _f("left_text", pa.string(), "The exit date as the page prints it, e.g. autumn 2024"),
-            _f(
-                "reasons",
-                pa.list_(pa.string()),
-                "Why the force entered, as the page lists them (empty when the page gives none)",
-                False,
-            ),
-            _f("related_report_url", pa.string(), "The report or letter the page links as related"),
-            _f("source_url", pa.string(), "The monitoring page the spell was read from", False),
-            _f("first_seen_at", _TS, "When peelpipe first saw the spell", False),
-            _f("last_seen_at", _TS, "When a run last read it on the site", False),
-        ]
-    ),
+    "monitoring": MONITORING,
     "changes": pa.schema(
         [
             _f("change_id", pa.string(), "Deterministic id: the same change detected twice has the same id", False),
@@ -380,18 +354,7 @@ EXAMPLES: dict[str, str] = {
     "findings.finding_id": "5b0e2f7d9c1a4e6b8d20",
     "findings.kind": "area_for_improvement",
     "findings.text": "The force should improve how it records the outcome of investigations.",
-    "monitoring.stage": "engage",
-    "monitoring.entered_on": "2022-06-01",
-    "monitoring.entered_precision": "month",
-    "monitoring.entered_text": "June 2022",
-    "monitoring.left_on": "2024-05-01",
-    "monitoring.left_precision": "month",
-    "monitoring.left_text": "May 2024",
-    "monitoring.reasons": "['…', '…'] (the page's list; [] when it gives none)",
-    "monitoring.related_report_url": "https://hmicfrs.justiceinspectorates.gov.uk/publication-html/"
-    "lincolnshire-police-moved-into-enhanced-monitoring/",
-    "monitoring.source_url": "https://hmicfrs.justiceinspectorates.gov.uk/about-us/what-we-do/"
-    "our-approach-to-monitoring-forces/police-forces-previously-in-engage/",
+    **MONITORING_EXAMPLES,
     "changes.change_id": "a41f0c2e9b7d3e5f1a60",
     "changes.change_type": "upgrade",
     "changes.area_id": "effectiveness",
