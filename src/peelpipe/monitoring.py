@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
 from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
-from peelpipe.models import FETCHED, NOT_MODIFIED
+from peelpipe.models import FETCHED, NOT_MODIFIED, MonitoringPage, ParseIssue
 from peelpipe.parse import guard
 from peelpipe.parse import monitoring as monitoring_parser
 from peelpipe.transform.monitoring import MonitoringOutcome
@@ -50,10 +50,8 @@ def fetch_monitoring(
     }
 
 
-def _not_html(url: str, why: str) -> monitoring_parser.MonitoringPage:
-    from peelpipe.models import ParseIssue
-
-    page = monitoring_parser.MonitoringPage(source_url=url, parser_version=monitoring_parser.PARSER_VERSION)
+def _not_html(url: str, why: str) -> MonitoringPage:
+    page = MonitoringPage(source_url=url, parser_version=monitoring_parser.PARSER_VERSION)
     page.readable = False
     page.issues.append(ParseIssue("not_html", f"not parsed: {why}"))
     return page

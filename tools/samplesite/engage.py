@@ -77,7 +77,9 @@ def states(spells: list[EngageSpell]) -> list[str]:
 def _section(spell: EngageSpell, left: bool) -> str:
     parts = [f'<div class="engage-force">\n<h2>{esc(spell.name)}</h2>']
     if left:
-        parts.append(f'<p class="engage-label"><strong>Moved out of Engage</strong></p>\n<p>{esc(spell.left or "")}</p>')
+        parts.append(
+            f'<p class="engage-label"><strong>Moved out of Engage</strong></p>\n<p>{esc(spell.left or "")}</p>'
+        )
     parts.append(f'<p class="engage-label"><strong>Entered Engage</strong></p>\n<p>{esc(spell.entered)}</p>')
     if spell.reasons:
         items = "".join(f"<li>{esc(r)}</li>" for r in spell.reasons)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 from urllib.parse import quote, unquote, urljoin
 
 from selectolax.lexbor import LexborHTMLParser
@@ -121,12 +122,12 @@ class _Section:
     def __init__(self, force_id: str | None, heading: str) -> None:
         self.force_id = force_id
         self.heading = heading
-        self.spells: list[dict[str, object]] = [{}]
+        self.spells: list[dict[str, Any]] = [{}]
         self.expect: str | None = None  # "enter" | "leave" | "reasons" | "report"
         self.reasons_of: str = "enter"  # reasons after "Moved out of Engage" say why it left: not kept
 
     @property
-    def spell(self) -> dict[str, object]:
+    def spell(self) -> dict[str, Any]:
         return self.spells[-1]
 
 
@@ -228,7 +229,7 @@ def _label(s: _Section, m: re.Match[str], urls: list[str], page: MonitoringPage)
         kind = "enter" if m.group("enter") else "leave"
         if f"{kind}_stage" in s.spell:  # the same label again: the section's next spell
             s.spells.append({})
-        s.spell.setdefault("order", []).append(kind)  # type: ignore[union-attr]
+        s.spell.setdefault("order", []).append(kind)
         stage_text, _, value = rest.partition(":") if ":" in rest else _split_stage(rest)
         s.spell[f"{kind}_stage"] = stage_text.strip(" -–—").lower() or None
         s.reasons_of = kind
@@ -318,7 +319,7 @@ def _finish(s: _Section, page: MonitoringPage, page_stage: str | None) -> None:
             if s.force_id not in page.forces_with_errors:
                 page.forces_with_errors.append(s.force_id)
             continue
-        entered, entered_precision = spell["enter_date"]  # type: ignore[misc]
+        entered, entered_precision = spell["enter_date"]
         left = spell.get("leave_date")
         reasons = _reasons(spell)
         page.spells.append(
@@ -328,8 +329,8 @@ def _finish(s: _Section, page: MonitoringPage, page_stage: str | None) -> None:
                 entered_on=entered,
                 entered_precision=entered_precision,
                 entered_text=str(spell["enter_text"]),
-                left_on=left[0] if left else None,  # type: ignore[index]
-                left_precision=left[1] if left else None,  # type: ignore[index]
+                left_on=left[0] if left else None,
+                left_precision=left[1] if left else None,
                 left_text=str(spell["leave_text"]) if left else None,
                 reasons=reasons,
                 related_report_url=str(spell["report"]) if spell.get("report") else None,
@@ -337,7 +338,7 @@ def _finish(s: _Section, page: MonitoringPage, page_stage: str | None) -> None:
         )
 
 
-def _reasons(spell: dict[str, object]) -> list[str]:
+def _reasons(spell: dict[str, Any]) -> list[str]:
     """Why the force entered: the reasons after 'Entered'; those after 'Moved out' only when that label
     came after 'Entered' (a table's Reasons column), since on the site they say why the force left."""
     entered = spell.get("reasons_enter")
