@@ -280,3 +280,12 @@ def test_demo_ends_with_the_eight_real_spells_and_shows_each_exit(tmp_path: Path
     assert (west_midlands["left_on"], west_midlands["left_precision"]) == (date(2024, 1, 1), "year")
     digest = (tmp_path / "wh" / "digests" / "latest.md").read_text()
     assert "Forces moved out of Engage" in digest and "Devon and Cornwall Police: moved out of Engage" in digest
+
+
+def test_monitoring_pages_must_be_site_paths(tmp_path: Path) -> None:
+    from peelpipe.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="monitoring_pages"):
+        load_settings(environ={"PEELPIPE_MONITORING_PAGES": "https://evil.example/engage/"})
+    default = load_settings(environ={})
+    assert default.monitoring_pages == (IN_PATH, OUT_PATH)  # config/settings.toml reads both pages
