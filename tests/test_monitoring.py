@@ -289,3 +289,24 @@ def test_monitoring_pages_must_be_site_paths(tmp_path: Path) -> None:
         load_settings(environ={"PEELPIPE_MONITORING_PAGES": "https://evil.example/engage/"})
     default = load_settings(environ={})
     assert default.monitoring_pages == (IN_PATH, OUT_PATH)  # config/settings.toml reads both pages
+
+
+def test_reasons_that_start_like_labels_stay_reasons(tmp_path: Path) -> None:
+    catalogue = local_catalogue(tmp_path, "http://127.0.0.1:9", synthetic=True)
+    html = (
+        "<html><head><title>Police forces in Engage (synthetic test page)</title></head><body>"
+        "<h1>Police forces in Engage</h1><p>Synthetic wording, for the test only.</p>"
+        "<h2>Testshire Constabulary</h2><p>Entered Engage</p><p>2019</p><p>Reasons for entering:</p>"
+        "<ul><li>Left victims without support for too long.</li><li>Reasons for delay were unclear to staff.</li></ul>"
+        "<h2>Lincolnshire Police</h2><p>Entered enhanced monitoring on 6 December 2024</p></body></html>"
+    )
+    page = parse(html, IN, catalogue)
+    assert not page.issues
+    assert [(s.force_id, s.entered_text, s.reasons) for s in page.spells] == [
+        (
+            "cleveland",
+            "2019",
+            ["Left victims without support for too long.", "Reasons for delay were unclear to staff."],
+        ),
+        ("lincolnshire", "6 December 2024", []),
+    ]

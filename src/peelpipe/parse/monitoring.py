@@ -65,7 +65,7 @@ _DATE = re.compile(
 _ENTER = r"(?:date\s+)?(?:entered|moved\s+in(?:to)?|placed\s+in(?:to)?|escalated\s+to)"
 _LEAVE = r"(?:date\s+)?(?:moved\s+out(?:\s+of)?|left|removed\s+from|exited|returned\s+to\s+scan\s+from)"
 _LABEL = re.compile(
-    rf"^(?:(?P<enter>{_ENTER})|(?P<leave>{_LEAVE})|(?P<reasons>reasons?(?:\s+for\b[^:]*)?)"
+    rf"^(?:(?P<enter>{_ENTER})|(?P<leave>{_LEAVE})|(?P<reasons>reasons?(?:\s+for\s+(?:entering|entry|moving|leaving|exit)\b[^:]{{0,40}})?)"
     rf"|(?P<report>related\s+reports?))(?![a-z])(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -205,6 +205,8 @@ def _read(blocks: list[Block], page: MonitoringPage, catalogue: Catalogue, page_
         text, urls = _links(block.text, page.source_url)
         force = names.get(_core(text)) if text else None
         label = _LABEL.match(text) if text else None
+        if label is not None and _prose(label):
+            label = None  # "Left victims without support …" is a reason, not a date label
         if force is not None:
             current = _Section(force, text)
             sections.append(current)
@@ -247,6 +249,16 @@ def _label(s: _Section, m: re.Match[str], urls: list[str], page: MonitoringPage)
     if urls:
         s.spell.setdefault("report", urls[0])
         s.expect = None
+
+
+def _prose(m: re.Match[str]) -> bool:
+    """Whether a block that starts like a label is a sentence: more than three words before its date or
+    colon ("Entered Engage", "Moved out of enhanced monitoring on" are labels)."""
+    rest = m.group("rest").strip()
+    if m.group("reasons") or m.group("report"):
+        return len(rest.split(":", 1)[0].split()) > 3 if ":" in rest else len(rest.split()) > 3
+    stage = rest.partition(":")[0] if ":" in rest else _split_stage(rest)[0]
+    return len(stage.split()) > 3
 
 
 def _split_stage(rest: str) -> tuple[str, str, str]:
