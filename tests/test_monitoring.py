@@ -304,7 +304,7 @@ def test_reasons_that_start_like_labels_stay_reasons(tmp_path: Path) -> None:
     assert not page.issues
     assert [(s.force_id, s.entered_text, s.reasons) for s in page.spells] == [
         (
-            "cleveland",
+            "testshire",
             "2019",
             ["Left victims without support for too long.", "Reasons for delay were unclear to staff."],
         ),
