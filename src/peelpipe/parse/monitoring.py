@@ -218,14 +218,15 @@ def _read(blocks: list[Block], page: MonitoringPage, catalogue: Catalogue, page_
         if current is None:
             continue
         if label is not None:
-            _label(current, label, urls, page)
+            _label(current, label, urls)
             continue
-        _value(current, text, urls, block, page)
+        _value(current, text, urls, block)
     for section in sections:
         _finish(section, page, page_stage)
 
 
-def _label(s: _Section, m: re.Match[str], urls: list[str], page: MonitoringPage) -> None:
+def _label(s: _Section, m: re.Match[str], urls: list[str]) -> None:
+    """A label block: a date label (its value on the same line or next), Reasons, or Related report."""
     rest = m.group("rest").strip()
     if m.group("enter") or m.group("leave"):
         kind = "enter" if m.group("enter") else "leave"
@@ -237,13 +238,13 @@ def _label(s: _Section, m: re.Match[str], urls: list[str], page: MonitoringPage)
         s.reasons_of = kind
         s.expect = kind
         if value.strip(" -–—"):
-            _set_date(s, kind, value.strip(" -–—"), page)
+            _set_date(s, kind, value.strip(" -–—"))
         return
     if m.group("reasons"):
         s.expect = "reasons"
         inline = rest.strip(" :-–—")
         if inline:  # "Reasons: …" on one line
-            _value(s, inline, urls, Block("p", inline), page)
+            _value(s, inline, urls, Block("p", inline))
         return
     s.expect = "report"
     if urls:
@@ -270,19 +271,21 @@ def _split_stage(rest: str) -> tuple[str, str, str]:
     return stage, "", rest[m.start() :]
 
 
-def _set_date(s: _Section, kind: str, value: str, page: MonitoringPage) -> None:
+def _set_date(s: _Section, kind: str, value: str) -> None:
     read = read_date(value)
     if read is None:
         s.spell[f"{kind}_bad"] = value
     else:
         s.spell[f"{kind}_date"] = read
-        s.spell[f"{kind}_text"] = " ".join(value.split()).strip(" .")
+        text = re.sub(r"^(?:on|in|from|since)\s+", "", " ".join(value.split()), flags=re.IGNORECASE)
+        s.spell[f"{kind}_text"] = text.strip(" .,;")
     s.expect = None
 
 
-def _value(s: _Section, text: str, urls: list[str], block: Block, page: MonitoringPage) -> None:
+def _value(s: _Section, text: str, urls: list[str], block: Block) -> None:
+    """A block after a label: the date, a reason (list items where there are any), or the report link."""
     if s.expect in ("enter", "leave") and text:
-        _set_date(s, s.expect, text, page)
+        _set_date(s, s.expect, text)
     elif s.expect == "reasons" and text:
         reasons = s.spell.setdefault(f"reasons_{s.reasons_of}", [])
         assert isinstance(reasons, list)
