@@ -310,3 +310,15 @@ def test_reasons_that_start_like_labels_stay_reasons(tmp_path: Path) -> None:
         ),
         ("lincolnshire", "6 December 2024", []),
     ]
+
+
+def test_entering_and_leaving_reach_a_channel_that_only_wants_high_severity(catalogue) -> None:
+    from peelpipe.alerts.deliver import wants
+    from peelpipe.settings import AlertChannel
+
+    left = (date(2025, 5, 23), "day", "23 May 2025")
+    changes = build_monitoring([], [_outcome(OUT, notts(left))], catalogue, now=NOW, run_id="r1", announce=True).changes
+    high = AlertChannel(name="high", url_env="X", min_severity="high", forces=("nottinghamshire",))
+    assert [c["change_type"] for c in changes if wants(high, c)] == ["entered_engage", "left_engage"]
+    other_force = AlertChannel(name="met", url_env="X", forces=("metropolitan",))
+    assert not any(wants(other_force, c) for c in changes)

@@ -42,7 +42,8 @@ wording. `reasons` say why the force entered (reasons the page gives for its exi
 empty when the page lists none. Entering and leaving are changes (`entered_engage`, `left_engage`)
 with `area_id` `monitoring`, an empty `to_cycle_id`, and the stages in `from_grade`/`to_grade`.
 Parse issues of the monitoring pages have `page_kind` `monitoring` and an empty `force_id` and
-`cycle_id`. The view `engage_now` lists the forces in Engage now.
+`cycle_id`. The view `engage_now` lists the forces in Engage now. The monitoring pages are not rows of
+`pages` (a table of force and cycle pages): their fetches are in the raw archive's fetch log.
 """
 
 
