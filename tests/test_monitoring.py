@@ -66,7 +66,7 @@ def test_definition_list_markup_reads_exits_seasons_and_entry_reasons_only(catal
     assert (
         met.entered_text == "June 2022"
         and met.related_report_url
-        and met.related_report_url.endswith("example-met-letter/")
+        and "metropolitan+police+service+removed" in met.related_report_url
     )
 
 
