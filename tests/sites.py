@@ -34,6 +34,7 @@ def local_catalogue(tmp_path: Path, base_url: str, *, synthetic: bool = False, *
         "max_retries": 1,
         "timeout": 5.0,
         "refresh_closed_days": 1,  # scheduled runs in tests re-check every page
+        "monitoring_pages": (),  # the Engage pages only where a test serves them
         **settings,
     }
     return load_catalogue(config, replace(base, **values))

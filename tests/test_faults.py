@@ -267,7 +267,8 @@ from peelpipe.config import load_catalogue, load_settings
 args = json.loads(sys.argv[1])
 config = Path(args["config"])
 settings = replace(load_settings(config, environ={}), base_url=args["base_url"], warehouse=args["warehouse"],
-                   request_delay=0.0, retry_backoff=0.01, max_retries=1, timeout=5.0, refresh_closed_days=1)
+                   request_delay=0.0, retry_backoff=0.01, max_retries=1, timeout=5.0, refresh_closed_days=1,
+                   monitoring_pages=())  # as local_catalogue: the fault site has no Engage pages
 catalogue = load_catalogue(config, settings)
 point, marker = args["point"], args["marker"]
 

@@ -27,6 +27,7 @@ VALUES: dict[pa.DataType, st.SearchStrategy[Any]] = {
     pa.int32(): st.integers(-(2**31), 2**31 - 1),
     pa.int64(): st.integers(-(2**63), 2**63 - 1),
     pa.bool_(): st.booleans(),
+    pa.list_(pa.string()): st.lists(st.text(max_size=30), max_size=4),  # monitoring.reasons
     pa.date32(): st.dates(),
     UTC_US: st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES),
 }

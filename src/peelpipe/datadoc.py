@@ -30,6 +30,20 @@ Grades: `outstanding`, `good`, `adequate` (2021/22 on), `requires_improvement`, 
 (the page says "not graded" / "Not being graded"), `ungraded` (never graded in that cycle).
 `grade_rank` is the position on the cycle's scale, 0 = outstanding, so ranks compare within a cycle
 and across comparable cycles.
+
+Engage: HMICFRS monitors every force at one of two stages, Scan (routine) or Engage (enhanced
+monitoring, "special measures"). The `monitoring` table holds one row per force per spell in Engage,
+read from the two monitoring pages (forces in Engage, forces previously in Engage), which every run
+reads in full whatever its `--forces` or `--cycles` (they are site-wide pages). Dates keep their
+precision and are never padded out to a made-up day: a month is stored as its first day with precision
+`month`, a year as 1 January with precision `year`, and a season ("autumn 2024") as its year with
+precision `year`; `entered_text` and `left_text` (an extension of the contract) keep the printed
+wording. `reasons` say why the force entered (reasons the page gives for its exit are not kept); it is
+empty when the page lists none. Entering and leaving are changes (`entered_engage`, `left_engage`)
+with `area_id` `monitoring`, an empty `to_cycle_id`, and the stages in `from_grade`/`to_grade`.
+Parse issues of the monitoring pages have `page_kind` `monitoring` and an empty `force_id` and
+`cycle_id`. The view `engage_now` lists the forces in Engage now. The monitoring pages are not rows of
+`pages` (a table of force and cycle pages): their fetches are in the raw archive's fetch log.
 """
 
 

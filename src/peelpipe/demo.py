@@ -1,6 +1,6 @@
 """`peelpipe demo`: serve the bundled sample site on loopback and run the real pipeline against it.
 
-It runs a backfill of every cycle and force over HTTP (the sample site answers 404 for the
+It runs a backfill of every cycle and force (and the Engage pages) over HTTP (the sample site answers 404 for the
 force/cycle combinations whose grades are not known), then a scheduled-style run that should
 find nothing new, and prints what the warehouse holds and how to read it.
 """
@@ -24,7 +24,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from peelpipe.pipeline import open_warehouse
     from peelpipe.report import run_summary_text, summary_json
     from peelpipe.runner import execute
-    from peelpipe.samplesite import UPDATES_ROOT, serve_site
+    from peelpipe.samplesite import DEVON_LEFT_ROOT, NOTTS_LEFT_ROOT, UPDATES_ROOT, serve_site
 
     started = time.monotonic()
     quiet = args.quiet or args.json
@@ -71,24 +71,29 @@ def run_demo(args: argparse.Namespace) -> int:
             f"{len(second.changes)} new changes, {s.get('bytes_downloaded', 0) / 1024:.0f} KiB"
         )
         port = site.port
-    # The site then publishes a correction, as HMICFRS did on 8 August 2024 (same address, new page).
-    with serve_site(overlays=[UPDATES_ROOT], port=port):
+    # The site then publishes a correction, as HMICFRS did on 8 August 2024 (same address, new page), and its
+    # Engage pages move on: Nottinghamshire moved out on 23 May 2025 (the pages served so far stood as on 22 May).
+    with serve_site(overlays=[UPDATES_ROOT, NOTTS_LEFT_ROOT], port=port):
         say(
-            "3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024); a scheduled run …",
+            "3. The site corrects a published grade (Northamptonshire 2023-25, 8 August 2024), and its Engage pages "
+            "move on to 23 May 2025, when Nottinghamshire moved out of enhanced monitoring; a scheduled run …",
             flush=True,
         )
         catalogue, third = run("run")
-        s = third.stats
+        say_run(say, third, catalogue)
+    # Devon and Cornwall moved out later (31 July 2025): the pages served so far still listed it in Engage.
+    with serve_site(overlays=[UPDATES_ROOT, NOTTS_LEFT_ROOT, DEVON_LEFT_ROOT], port=port):
         say(
-            f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
-            f"{s.get('pages_parsed', 0)} page(s) re-parsed"
+            "4. Devon and Cornwall moved out of Engage on 31 July 2025, after Nottinghamshire (the pages of 23 May "
+            "still listed it); the Engage pages as they stand since then; a scheduled run …",
+            flush=True,
         )
-        for change in third.changes:
-            say(f"   {change['change_type']}: {change['summary']}")
-        digest = open_warehouse(catalogue).root / "digests" / "latest.md"
-        if third.changes and digest.exists():
-            say(f"   alert digest written to {digest.resolve()}")
+        catalogue, fourth = run("run")
+        say_run(say, fourth, catalogue)
         judgements = open_warehouse(catalogue).read_table("judgements")
+        monitoring = open_warehouse(catalogue).read_table("monitoring")
+    say()
+    say(engage_text(monitoring, catalogue))
     say()
     say(staffordshire_table(judgements, catalogue))
     say()
@@ -105,7 +110,8 @@ def run_demo(args: argparse.Namespace) -> int:
                     "warehouse": str(root),
                     "report": str(root / "report.html"),
                     "duckdb": str(root / "peel.duckdb"),
-                    "runs": [summary_json(r) for r in (summary, second, third)],
+                    "runs": [summary_json(r) for r in (summary, second, third, fourth)],
+                    "engage_now": [r["force_id"] for r in monitoring if r["left_on"] is None],
                     "seconds": round(time.monotonic() - started, 1),
                 }
             )
@@ -124,6 +130,39 @@ Warehouse: {root}
         {command} changes --warehouse {root} --format markdown
 Demo finished in {time.monotonic() - started:.1f} s.""")
     return 0
+
+
+def say_run(say: Any, summary: RunSummary, catalogue: Catalogue) -> None:
+    """A scheduled run's requests and changes, and where its alert digest went."""
+    s = summary.stats
+    say(
+        f"   {s.get('requests', 0)} requests, {s.get('not_modified', 0)} answered 304, "
+        f"{s.get('pages_parsed', 0)} page(s) re-parsed"
+    )
+    for change in summary.changes:
+        say(f"   {change['change_type']}: {change['summary']}")
+    from peelpipe.pipeline import open_warehouse
+
+    digest = open_warehouse(catalogue).root / "digests" / "latest.md"
+    if summary.changes and digest.exists():
+        say(f"   alert digest written to {digest.resolve()}")
+
+
+def engage_text(monitoring: list[dict[str, Any]], catalogue: Catalogue) -> str:
+    """The forces in Engage now, and every spell the monitoring table holds."""
+
+    def name(force_id: str) -> str:
+        return catalogue.forces[force_id].name if force_id in catalogue.forces else force_id
+
+    now = [name(r["force_id"]) for r in sorted(monitoring, key=lambda r: r["entered_on"]) if r["left_on"] is None]
+    lines = [
+        f"In Engage (enhanced monitoring) now: {', '.join(now) or 'no force'}.",
+        f"Engage spells in the warehouse ({len(monitoring)}):",
+    ]
+    for r in sorted(monitoring, key=lambda r: (r["entered_on"], r["force_id"])):
+        left = f"moved out {r['left_text']}" if r["left_on"] else "still in"
+        lines.append(f"  {name(r['force_id']):<34} entered {r['entered_text']:<17} {left}")
+    return "\n".join(lines)
 
 
 def staffordshire_table(judgements: list[dict[str, Any]], catalogue: Any) -> str:

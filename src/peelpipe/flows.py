@@ -29,9 +29,11 @@ from peelpipe.errors import PeelpipeError
 from peelpipe.fetch import RequestBudget
 from peelpipe.models import PageRef
 from peelpipe.redact import without_credentials
+from peelpipe.monitoring import monitoring_step
 from peelpipe.report import coverage, cycle_line, progress_printer, run_summary_text
 from peelpipe.settings import Settings
 from peelpipe.transform.build import PageOutcome, RunInfo
+from peelpipe.transform.monitoring import MonitoringOutcome
 
 CycleId = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2})?$", examples=["2017", "2023-25"])]
 ForceId = Annotated[str, Field(pattern=r"^[a-z]+(-[a-z]+)*$", examples=["staffordshire"])]
@@ -118,6 +120,18 @@ def fetch_cycle_task(
     return outcomes, stats
 
 
+@task(
+    name="read-monitoring-pages",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS_S),
+    retry_delay_seconds=RETRY_DELAYS_S,
+    retry_condition_fn=transient_only,
+)
+def monitoring_task(catalogue: Catalogue, budget: RequestBudget) -> tuple[list[MonitoringOutcome], dict[str, int]]:
+    """Fetch (conditionally) and read the Engage pages, once per run."""
+    return monitoring_step(catalogue, budget)
+
+
 @task(name="build-and-publish", cache_policy=NO_CACHE)
 def publish_task(catalogue: Catalogue, outcomes: list[PageOutcome], run: RunInfo, alerts: bool) -> pipeline.RunSummary:
     """Merge into the current snapshot, detect changes, deliver alerts if due, publish atomically."""
@@ -138,7 +152,10 @@ def as_task(step: Callable[..., R]) -> Callable[..., R]:
 
 
 TASKS = pipeline.Steps(
-    discover=as_task(discover_task), fetch_cycle=as_task(fetch_cycle_task), publish=as_task(publish_task)
+    discover=as_task(discover_task),
+    fetch_cycle=as_task(fetch_cycle_task),
+    publish=as_task(publish_task),
+    monitoring=as_task(monitoring_task),
 )
 
 

@@ -101,3 +101,36 @@ class ParsedPage:
     findings: list[Finding] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Spell:
+    """One force's spell in a monitoring stage (Engage), as a monitoring page states it.
+
+    Dates keep their precision: a month-only date is the month's first day with precision "month",
+    a year (or a season such as "autumn 2024") the year's first day with precision "year"; the
+    printed wording is kept in entered_text / left_text."""
+
+    force_id: str
+    stage: str
+    entered_on: date
+    entered_precision: str
+    entered_text: str
+    left_on: date | None = None
+    left_precision: str | None = None
+    left_text: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    related_report_url: str | None = None
+
+
+@dataclass
+class MonitoringPage:
+    """What a monitoring page (forces in Engage, forces previously in Engage) yielded."""
+
+    source_url: str
+    parser_version: str
+    spells: list[Spell] = field(default_factory=list)
+    issues: list[ParseIssue] = field(default_factory=list)
+    # Forces whose spells on this page could not be read in full: their earlier rows are kept.
+    forces_with_errors: list[str] = field(default_factory=list)
+    readable: bool = True

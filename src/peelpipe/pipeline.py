@@ -16,11 +16,14 @@ from typing import Any
 
 from peelpipe.alerts.runs import alert_step
 from peelpipe.config import Catalogue
+from peelpipe.discover import discover_pages
 from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
+from peelpipe.monitoring import monitoring_step
 from peelpipe.parse import parse_page, parser_for, parser_version_for
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.transform.health import grade_shortfall, pages_short
+from peelpipe.transform.monitoring import MonitoringOutcome
 from peelpipe.urls import page_ref
 from peelpipe.warehouse import Warehouse
 from peelpipe.warehouse.report_page import write_report_page
@@ -90,53 +93,6 @@ def pages_to_fetch(
     slice of the closed cycles)."""
     planned = plan_pages(catalogue, cycle_ids, force_ids)
     return planned, select_refresh(catalogue, planned, previous_pages, now) if mode == "run" else planned
-
-
-def discover_pages(
-    catalogue: Catalogue,
-    warehouse: Warehouse,
-    planned: list[PageRef],
-    cycle_ids: list[str],
-    force_ids: list[str],
-    fetcher: Fetcher | None = None,
-    budget: RequestBudget | None = None,
-) -> tuple[list[PageRef], dict[str, int]]:
-    """Pages of the run's scope listed on the configured index pages that the URL patterns did not
-    predict (`planned` is the whole plan, not a run's slice of it)."""
-    from peelpipe.parse.links import page_links
-    from peelpipe.urls import page_for_url
-
-    if not catalogue.settings.index_pages:
-        return [], {}
-    archive = RawArchive(warehouse.root / "raw")
-    own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
-    known = {ref.path for ref in planned}
-    found: dict[str, PageRef] = {}
-    try:
-        for path in catalogue.settings.index_pages:
-            result = fetcher.fetch(catalogue.settings.base_url.rstrip("/") + "/" + path.lstrip("/"))
-            if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
-                continue
-            for link in page_links(archive.get(result.sha256), result.final_url or result.url):
-                ref = page_for_url(link, catalogue)
-                if (
-                    ref is not None
-                    and ref.path not in known
-                    and ref.cycle_id in cycle_ids
-                    and ref.force_id in force_ids
-                    and parser_for(ref, catalogue) is not None
-                ):
-                    found.setdefault(ref.path, ref)
-        stats = fetcher.stats
-    finally:
-        if own:
-            fetcher.close()
-    return list(found.values()), {
-        "requests": stats.requests,
-        "not_modified": stats.not_modified,
-        "bytes_downloaded": stats.bytes_downloaded,
-    }
 
 
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
@@ -319,6 +275,7 @@ class Steps:
         tuple[list[PageOutcome], dict[str, int]],
     ]
     publish: Callable[[Catalogue, list[PageOutcome], RunInfo, bool], RunSummary]
+    monitoring: Callable[[Catalogue, RequestBudget], tuple[list[MonitoringOutcome], dict[str, int]]] = monitoring_step
 
 
 def discover_step(
@@ -377,7 +334,8 @@ def run_pipeline(
                 cycle_outcomes, stats = steps.fetch_cycle(catalogue, cycle_refs, previous_pages, budget, progress)
                 outcomes.extend(cycle_outcomes)
                 totals = add_stats(totals, stats)
-        run.stats = outcome_stats(outcomes, totals)
+        run.monitoring, stats = steps.monitoring(catalogue, budget)  # the site-wide Engage pages, once
+        run.stats = outcome_stats(outcomes, add_stats(totals, stats))
         summary = steps.publish(catalogue, outcomes, run, alerts)
     summary.skipped_cycles = skipped
     return summary

@@ -154,7 +154,7 @@ def changes_table(changes: list[dict[str, Any]]) -> str:
     lines = [header, "-" * len(header)]
     for c in changes:
         before = f"{grade_label(c['from_grade'])} ({c['from_cycle_id']})" if c.get("from_cycle_id") else "-"
-        after = f"{grade_label(c['to_grade'])} ({c['to_cycle_id']})"
+        after = f"{grade_label(c['to_grade'])} ({c['to_cycle_id']})" if c["to_cycle_id"] else str(c["to_grade"])
         lines.append(
             f"{c['detected_at']:%Y-%m-%d}  {c['change_type']:<15} {c['force_id']:<20} "
             f"{(c.get('area_id') or '-'):<40} {before:<30} {after}"

@@ -96,6 +96,7 @@ class Settings:
     base_url: str = "https://hmicfrs.justiceinspectorates.gov.uk"
     allowed_hosts: tuple[str, ...] = ()
     index_pages: tuple[str, ...] = ()
+    monitoring_pages: tuple[str, ...] = ()  # site-wide pages listing forces in (and out of) Engage
     user_agent: str = (
         f"peelpipe/{__version__} (+https://github.com/peelpipe/peelpipe; PEEL grade tracker; "
         "polite: one connection, delay between requests)"
@@ -147,6 +148,7 @@ _TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
     ("site", "base_url"): "base_url",
     ("site", "allowed_hosts"): "allowed_hosts",
     ("site", "index_pages"): "index_pages",
+    ("monitoring", "pages"): "monitoring_pages",
     ("warehouse", "path"): "warehouse",
     ("warehouse", "keep_snapshots"): "keep_snapshots",
     ("warehouse", "lock_max_age"): "lock_max_age",
@@ -310,10 +312,11 @@ def _validate_settings(settings: Settings) -> None:
                 f"allowed_hosts: {host!r} must be a bare host name like www.example.org[:port] "
                 "(no scheme, path or user)"
             )
-    for path in settings.index_pages:
-        problem = site_path_problem(path)
-        if problem:
-            raise ConfigError(f"index_pages: {path!r} {problem}")
+    for name in ("index_pages", "monitoring_pages"):
+        for path in getattr(settings, name):
+            problem = site_path_problem(path)
+            if problem:
+                raise ConfigError(f"{name}: {path!r} {problem}")
     if settings.request_delay < 0 or settings.timeout <= 0 or settings.max_retries < 0:
         raise ConfigError("request_delay and max_retries must be >= 0 and timeout > 0")
     for name in ("request_deadline", "max_crawl_delay"):

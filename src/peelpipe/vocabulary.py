@@ -17,6 +17,12 @@ CHANGE_TYPES: dict[str, str] = {
     "withdrawn": "A grade that was published is no longer on the site (the page answers 404 or lost the row).",
     "findings_changed": "A published page's areas for improvement, causes of concern or recommendations were "
     "reworded, added or removed.",
+    "entered_engage": "A force entered Engage, HMICFRS's enhanced monitoring ('special measures'): a spell "
+    "seen for the first time on the monitoring pages (area_id monitoring, from_grade scan, to_grade engage).",
+    "left_engage": "A force moved out of Engage back to routine monitoring (Scan): a known spell now has an exit "
+    "date (from_grade engage, to_grade scan).",
+    "engage_dates_corrected": "The monitoring pages changed the dates of a spell already known (from_grade and "
+    "to_grade hold the printed dates before and after).",
 }
 
 ISSUE_REASONS: dict[str, str] = {
@@ -48,6 +54,13 @@ ISSUE_REASONS: dict[str, str] = {
     "not parsed.",
     "too_complex": "The page has more elements or deeper nesting than the parse limits allow: refused before parsing.",
     "parse_timeout": "The parse of the page ran past its per-page time budget and was stopped.",
+    "unknown_force": "A monitoring page's section with Engage dates is headed by no force in forces.toml: not read.",
+    "unreadable_date": "A monitoring page's entry or exit date is in no form peelpipe reads (a year, a month "
+    "and year, a day, or a season and year): the spell is not read, the force's earlier rows are kept.",
+    "unknown_stage": "A monitoring page's spell names a stage other than Engage, or none where the page does "
+    "not say: not read, the force's earlier rows are kept.",
+    "not_monitoring_page": "A monitoring page with no force section and no Engage date (a redesign, an "
+    "error page): its earlier rows are kept.",
 }
 
 PAGE_STATUSES: dict[str, str] = {

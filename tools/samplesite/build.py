@@ -37,6 +37,7 @@ from pathlib import Path
 # `from tools.samplesite import build as sb` (bench/synthetic.py renders its synthetic site with them).
 from tools.samplesite import flagship
 from tools.samplesite.checks import check, check_reports
+from tools.samplesite.engage import write_engage
 from tools.samplesite.facts import (
     PACKAGE_DIR,
     README_PATH,
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = build_pages(table)
     updates = build_updates(table)
     write_site(table, pages, args.site_dir, updates, args.updates_dir)
+    engage_pages = write_engage(args.site_dir, args.updates_dir)  # the Engage pages and their later states
     if not args.no_readme:
         README_PATH.write_bytes(readme(table, pages, updates).encode("utf-8"))
     problems = check(table, pages, args.site_dir) + check_reports(table, pages, updates, args.updates_dir)
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         print("problem:", problem, file=sys.stderr)
     print(
         f"{len(table)} force x cycle combinations, {len(pages)} pages (+ index.html, robots.txt) in {args.site_dir}; "
-        f"{len(updates)} corrected page(s) in {args.updates_dir}"
+        f"{len(updates)} corrected page(s) in {args.updates_dir}; {engage_pages} Engage page states"
     )
     return 1 if problems else 0
 

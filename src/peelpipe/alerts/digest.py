@@ -9,6 +9,8 @@ from typing import Any
 from peelpipe.warehouse.store import write_atomic
 
 _TYPE_HEADINGS = {
+    "entered_engage": "Forces moved into Engage (enhanced monitoring)",
+    "left_engage": "Forces moved out of Engage (enhanced monitoring)",
     "downgrade": "Downgrades",
     "upgrade": "Upgrades",
     "correction": "Grades changed on a published page",
@@ -17,6 +19,7 @@ _TYPE_HEADINGS = {
     "not_comparable": "Different grade after a framework change (not directly comparable)",
     "findings_changed": "Findings changed on a published page",
     "new_assessment": "Assessments found for the first time",
+    "engage_dates_corrected": "Engage dates changed on the monitoring pages",
 }
 
 
@@ -37,6 +40,12 @@ def render_markdown(changes: Sequence[dict[str, Any]], title: str = "PEEL grade 
         "HMICFRS changed its framework in 2021/22 and again in 2023–25 and says grades across those changes "
         "cannot be compared directly: such pairs are listed as not comparable, not as better or worse."
     )
+    if any(c["change_type"] in ("entered_engage", "left_engage") for c in changes):
+        lines += [
+            "",
+            "HMICFRS monitors every force at one of two stages: Scan (routine) or Engage (enhanced monitoring, "
+            "what the press calls special measures).",
+        ]
     for kind, heading in _TYPE_HEADINGS.items():
         group = [c for c in changes if c["change_type"] == kind]
         if not group:

@@ -28,6 +28,7 @@ from peelpipe.models import (
 from peelpipe.transform.changes import detect_changes, detect_finding_changes
 from peelpipe.transform.health import grade_shortfall, shortfall_text
 from peelpipe.transform.judgements import Rows, build_assessments, resolve_judgements
+from peelpipe.transform.monitoring import MonitoringOutcome, build_monitoring
 
 
 @dataclass
@@ -50,6 +51,7 @@ class RunInfo:
     scope: str
     announce: bool
     stats: dict[str, int] = field(default_factory=dict)
+    monitoring: list[MonitoringOutcome] = field(default_factory=list)  # the Engage pages read this run
 
 
 def _by_url(rows: Rows, key: str) -> dict[str, dict[str, dict[str, Any]]]:
@@ -163,6 +165,12 @@ def build_tables(
         announce=run.announce,
         known_ids=known,
     )
+    engage = build_monitoring(
+        previous.get("monitoring", []), run.monitoring, catalogue, now=now, run_id=run.run_id, announce=run.announce
+    )
+    read_now = {o.url for o in run.monitoring}  # their issues are restated by this run's reading
+    all_issues = [i for i in all_issues if i["source_url"] not in read_now] + engage.issues
+    new_changes += [c for c in engage.changes if c["change_id"] not in known]
     run_row = {
         "run_id": run.run_id,
         "mode": run.mode,
@@ -197,6 +205,7 @@ def build_tables(
         "judgements": judgements,
         "assessments": assessments,
         "findings": finding_rows,
+        "monitoring": engage.rows,
         "parse_issues": sorted(all_issues, key=lambda r: (r["source_url"], r["reason"], r.get("area_id") or "")),
         "changes": list(previous.get("changes", [])) + new_changes,
         "alerts": list(previous.get("alerts", [])),

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from peelpipe.warehouse.report_monitoring import engage_section
 from peelpipe.warehouse.store import write_atomic
 
 Rows = list[dict[str, Any]]
@@ -94,6 +95,7 @@ def render_report_page(tables: dict[str, Rows], manifest: dict[str, Any], area_o
         _matrix(forces, columns, judgements, tables["assessments"]),
         _legend(),
         _histories(forces, tables["cycles"], judgements, tables["findings"]),
+        engage_section(tables.get("monitoring", []), {f["force_id"]: f for f in forces}),
         _changes(tables["changes"], {f["force_id"]: f for f in forces}),
         _coverage(tables["cycles"], forces, tables["assessments"]),
         _issues(tables["parse_issues"], {f["force_id"]: f for f in forces}),

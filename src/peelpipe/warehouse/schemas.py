@@ -11,6 +11,7 @@ import pyarrow as pa
 from peelpipe.config import PAGE_KINDS
 from peelpipe.grades import ALL_GRADES, GRADE_STATUSES
 from peelpipe.vocabulary import CHANGE_TYPES, ISSUE_REASONS, PAGE_STATUSES
+from peelpipe.warehouse.schema_monitoring import MONITORING, MONITORING_EXAMPLES
 
 SCHEMA_VERSION = "1.0"
 
@@ -162,21 +163,23 @@ TABLES: dict[str, pa.Schema] = {
             _f("first_seen_at", _TS, "When peelpipe first saw it", False),
         ]
     ),
+    "monitoring": MONITORING,
     "changes": pa.schema(
         [
             _f("change_id", pa.string(), "Deterministic id: the same change detected twice has the same id", False),
             _f(
                 "change_type",
                 pa.string(),
-                "upgrade, downgrade, correction, newly_graded, new_assessment, not_comparable, withdrawn, findings_changed",
+                "upgrade, downgrade, correction, newly_graded, new_assessment, not_comparable, withdrawn, "
+                "findings_changed, entered_engage, left_engage, engage_dates_corrected",
                 False,
             ),
             _f("force_id", pa.string(), "Force", False),
-            _f("area_id", pa.string(), "What changed; null for new_assessment"),
+            _f("area_id", pa.string(), "What changed; null for new_assessment; monitoring for Engage changes"),
             _f("from_cycle_id", pa.string(), "Cycle of the earlier grade (same as to_cycle_id within a cycle)"),
-            _f("to_cycle_id", pa.string(), "Cycle of the later grade", False),
-            _f("from_grade", pa.string(), "Earlier grade (or status when not graded)"),
-            _f("to_grade", pa.string(), "Later grade (or status when not graded)"),
+            _f("to_cycle_id", pa.string(), "Cycle of the later grade; empty for Engage changes", False),
+            _f("from_grade", pa.string(), "Earlier grade (or status when not graded; stage or dates for Engage)"),
+            _f("to_grade", pa.string(), "Later grade (or status when not graded; stage or dates for Engage)"),
             _f("comparable", pa.bool_(), "False across a framework change (not_comparable)", False),
             _f("detected_at", _TS, "When peelpipe first detected it", False),
             _f("source_url", pa.string(), "Page showing the later grade"),
@@ -196,11 +199,11 @@ TABLES: dict[str, pa.Schema] = {
     ),
     "parse_issues": pa.schema(
         [
-            _f("force_id", pa.string(), "Force", False),
-            _f("cycle_id", pa.string(), "Cycle", False),
+            _f("force_id", pa.string(), "Force (empty for a monitoring page)", False),
+            _f("cycle_id", pa.string(), "Cycle (empty for a monitoring page)", False),
             _f("area_id", pa.string(), "Area concerned, where known"),
             _f("source_url", pa.string(), "The page", False),
-            _f("page_kind", pa.string(), "landing, pillar or report", False),
+            _f("page_kind", pa.string(), "landing, pillar, report or monitoring", False),
             _f("severity", pa.string(), "error (data may be missing) or warning (data kept, worth a look)", False),
             _f(
                 "reason",
@@ -272,6 +275,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "judgements": ("force_id", "cycle_id", "area_id"),
     "observations": ("source_url", "area_id"),
     "findings": ("finding_id",),
+    "monitoring": ("force_id", "stage", "entered_on"),
     "changes": ("change_id",),
     "alerts": ("change_id", "channel", "sent_at"),
     "pages": ("source_url",),
@@ -284,6 +288,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "*.grade_status": GRADE_STATUSES,
     "*.level": ("pillar", "question", "area"),
     "*.page_kind": PAGE_KINDS,
+    "parse_issues.page_kind": (*PAGE_KINDS, "monitoring"),
+    "monitoring.stage": ("engage",),
+    "monitoring.entered_precision": ("day", "month", "year"),
+    "monitoring.left_precision": ("day", "month", "year"),
     "judgements.grade_source": ("label", "prose", "headline", "config", "carried_over"),
     "observations.grade_source": ("label", "prose", "headline", "config", "carried_over"),
     "forces.country": ("England", "Wales"),
@@ -350,6 +358,7 @@ EXAMPLES: dict[str, str] = {
     "findings.finding_id": "5b0e2f7d9c1a4e6b8d20",
     "findings.kind": "area_for_improvement",
     "findings.text": "The force should improve how it records the outcome of investigations.",
+    **MONITORING_EXAMPLES,
     "changes.change_id": "a41f0c2e9b7d3e5f1a60",
     "changes.change_type": "upgrade",
     "changes.area_id": "effectiveness",

@@ -34,6 +34,13 @@ VIEWS = {
                a.force_id IS NOT NULL AS found, a.status AS assessment_status, a.pages_found, a.graded
         FROM cycles c CROSS JOIN forces f LEFT JOIN assessments a USING (cycle_id, force_id)
         ORDER BY c.cycle_id, f.force_id""",
+    # The forces in Engage (enhanced monitoring) now: spells with no exit date, earliest entry first.
+    "engage_now": """
+        SELECT m.force_id, f.name AS force_name, f.region, m.entered_on, m.entered_precision, m.entered_text,
+               m.reasons, m.related_report_url, m.source_url
+        FROM monitoring m JOIN forces f USING (force_id)
+        WHERE m.stage = 'engage' AND m.left_on IS NULL
+        ORDER BY m.entered_on, m.force_id""",
 }
 
 

@@ -1,0 +1,64 @@
+"""The monitoring pages step: fetch the configured Engage pages once per run and read them.
+
+They are site-wide pages, not force or cycle pages, so every run reads them whole, whatever its
+--forces or --cycles (both pages list every force; a subset would record a part of a page as the
+page). Requests are conditional, so an unchanged page costs a 304; its archived body is read again
+(two small pages), so the table always restates what the pages say.
+"""
+
+from __future__ import annotations
+
+from peelpipe.config import CANONICAL_BASE, Catalogue
+from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
+from peelpipe.models import FETCHED, NOT_MODIFIED, MonitoringPage, ParseIssue
+from peelpipe.parse import guard
+from peelpipe.parse import monitoring as monitoring_parser
+from peelpipe.transform.monitoring import MonitoringOutcome
+from peelpipe.warehouse import Warehouse
+
+
+def fetch_monitoring(
+    catalogue: Catalogue, warehouse: Warehouse, fetcher: Fetcher | None = None, budget: RequestBudget | None = None
+) -> tuple[list[MonitoringOutcome], dict[str, int]]:
+    """Fetch (conditionally) and parse each configured monitoring page."""
+    paths = catalogue.settings.monitoring_pages
+    if not paths:
+        return [], {}
+    archive = RawArchive(warehouse.root / "raw")
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
+    outcomes: list[MonitoringOutcome] = []
+    try:
+        for path in paths:
+            path = "/" + path.lstrip("/")
+            url = CANONICAL_BASE + path
+            result = fetcher.fetch(catalogue.settings.base_url.rstrip("/") + path)
+            outcome = MonitoringOutcome(url=url, fetch=result)
+            if result.outcome in (FETCHED, NOT_MODIFIED) and result.sha256:
+                body = archive.get(result.sha256)
+                why = guard.not_html(body, result.content_type)
+                outcome.parsed = monitoring_parser.parse(body, url, catalogue) if why is None else _not_html(url, why)
+            outcomes.append(outcome)
+        stats = fetcher.stats
+    finally:
+        if own:
+            fetcher.close()
+    return outcomes, {
+        "requests": stats.requests,
+        "not_modified": stats.not_modified,
+        "bytes_downloaded": stats.bytes_downloaded,
+    }
+
+
+def _not_html(url: str, why: str) -> MonitoringPage:
+    page = MonitoringPage(source_url=url, parser_version=monitoring_parser.PARSER_VERSION)
+    page.readable = False
+    page.issues.append(ParseIssue("not_html", f"not parsed: {why}"))
+    return page
+
+
+def monitoring_step(catalogue: Catalogue, budget: RequestBudget) -> tuple[list[MonitoringOutcome], dict[str, int]]:
+    """The run's step that reads the monitoring pages (the flows run it as a task)."""
+    from peelpipe.pipeline import open_warehouse
+
+    return fetch_monitoring(catalogue, open_warehouse(catalogue), budget=budget)
