@@ -248,6 +248,22 @@ def test_pipeline_reads_the_engage_pages_over_http_and_alerts_an_exit(tmp_path: 
     assert now == ["lincolnshire"]
     report = (warehouse.root / "report.html").read_text()
     assert "In Engage now: Lincolnshire Police." in report
+    # the list of reasons reaches CSV and XLSX as a JSON array, the encoding the data package uses
+    import csv
+    import json
+
+    import openpyxl
+
+    from peelpipe.warehouse.export import export
+
+    folder = export(warehouse, "csv", tmp_path / "exports")
+    with (folder / "monitoring.csv").open(newline="") as f:
+        csv_notts = next(r for r in csv.DictReader(f) if r["force_id"] == "nottinghamshire")
+    assert json.loads(csv_notts["reasons"]) == notts["reasons"]
+    sheet = openpyxl.load_workbook(export(warehouse, "xlsx", tmp_path / "exports"))["monitoring"]
+    header = [c.value for c in sheet[1]]
+    xlsx_notts = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "nottinghamshire")
+    assert json.loads(xlsx_notts[header.index("reasons")]) == notts["reasons"]
 
 
 def test_demo_ends_with_the_eight_real_spells_and_shows_each_exit(tmp_path: Path, capsys) -> None:

@@ -28,8 +28,8 @@ from peelpipe.config import Catalogue, load
 from peelpipe.errors import PeelpipeError
 from peelpipe.fetch import RequestBudget
 from peelpipe.models import PageRef
-from peelpipe.redact import without_credentials
 from peelpipe.monitoring import monitoring_step
+from peelpipe.redact import without_credentials
 from peelpipe.report import coverage, cycle_line, progress_printer, run_summary_text
 from peelpipe.settings import Settings
 from peelpipe.transform.build import PageOutcome, RunInfo

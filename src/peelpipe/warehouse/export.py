@@ -38,9 +38,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> Any:
+    """A value as one CSV or XLSX cell: a list (monitoring.reasons) as a JSON array, as in the data package."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return _plain(value)
+
+
 def _frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:
     columns = [f.name for f in TABLES[name]]
-    return pd.DataFrame([{c: _plain(r.get(c)) for c in columns} for r in rows], columns=columns)
+    return pd.DataFrame([{c: _cell(r.get(c)) for c in columns} for r in rows], columns=columns)
 
 
 # The first characters that make a spreadsheet read a CSV cell as a formula (OWASP, CSV injection).
