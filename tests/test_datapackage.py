@@ -154,7 +154,8 @@ def test_schemas_descriptions_and_keys_are_the_data_dictionarys(warehouse: Path,
         assert [f["name"] for f in fields] == schema.names
         assert res["schema"].get("primaryKey", []) == list(schemas.KEYS.get(res["name"], ()))
         for field, column in zip(fields, schema, strict=True):
-            assert field["description"] == column.metadata[b"description"].decode()
+            in_csv = ' (in the CSV: a JSON array, e.g. ["a", "b"])' if field["type"] == "array" else ""
+            assert field["description"] == column.metadata[b"description"].decode() + in_csv
             constraints = field.get("constraints", {})
             assert constraints.get("required", False) is not column.nullable
             assert tuple(constraints.get("enum", ())) == schemas.field_allowed(res["name"], column.name)

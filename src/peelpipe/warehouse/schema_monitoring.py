@@ -49,7 +49,7 @@ MONITORING_EXAMPLES: dict[str, str] = {
     "monitoring.left_on": "2024-05-01",
     "monitoring.left_precision": "month",
     "monitoring.left_text": "May 2024",
-    "monitoring.reasons": "['…', '…'] (the page's list; [] when it gives none)",
+    "monitoring.reasons": '["…", "…"]',
     "monitoring.related_report_url": "https://hmicfrs.justiceinspectorates.gov.uk/publication-html/"
     "lincolnshire-police-moved-into-enhanced-monitoring/",
     "monitoring.source_url": "https://hmicfrs.justiceinspectorates.gov.uk/about-us/what-we-do/"
