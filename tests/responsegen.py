@@ -56,6 +56,8 @@ def retry_after_values() -> st.SearchStrategy[str | None]:
         [
             None,
             "0",
+            "1",  # fits max_retry_after, not the run's retry_after_budget: the rest waits for the next run
+            "1",
             "1",
             "-1",
             "1.5",
@@ -143,11 +145,11 @@ def replies(draw: st.DrawFn, force_id: str, page: str, answers: Answers, hop: in
     answers.replies += 1
     shape = draw(
         st.sampled_from(
-            ["ok"] * 24
-            + ["status", "status", "redirect", "redirect", "retry", "length-shorter", "garbage", "reset"]
-            + ["drip", "length-longer"]  # the slow ones: each costs its request deadline
+            ["ok"] * 24 + ["status", "status", "redirect", "redirect", "retry", "length-shorter", "garbage", "reset"]
         )
     )
+    if draw(st.sampled_from([False] * 29 + [True])):  # the slow ones, rarer: each costs its request deadline
+        shape = draw(st.sampled_from(["drip", "length-longer"]))
     if shape == "redirect" and hop < 2:
         return redirect(draw, force_id, page, answers, hop)
     if shape == "retry":
@@ -166,7 +168,7 @@ def replies(draw: st.DrawFn, force_id: str, page: str, answers: Answers, hop: in
         headers["Last-Modified"] = modified
     status = 200
     if shape == "status":
-        status = draw(st.sampled_from(ODD_STATUSES + [403] * (1 if draw(st.integers(0, 9)) == 0 else 0)))
+        status = draw(st.sampled_from(ODD_STATUSES * 3 + [403]))  # a 403 stops the run: rarer
         answers.refuses = answers.refuses or status == 403
     if shape == "drip":
         return Reply(status, headers=headers, chunks=[b"<p>x</p>"] * DRIP_CHUNKS, delay=DRIP_DELAY)
