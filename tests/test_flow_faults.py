@@ -35,7 +35,9 @@ pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("fresh_pacer")]
 FORCES = ["testshire", "mocktestshire", "fakeborough", "dummyvale"]
 PAGES = ["landing", "effectiveness", "efficiency", "legitimacy"]
 FAILED_TITLE = "peelpipe scheduled run failed"
-LAST_PAGE = "/peel-reports/dummyvale-2025-27/"  # the last page a scheduled run fetches (last cycle, last force)
+# The last page a scheduled run after the backfill fetches: oldest fetch first, so pages never fetched
+# (other cycles) come first, then 2017's in the backfill's order.
+LAST_PAGE = path_of("dummyvale", "legitimacy")
 
 
 def healthy() -> dict[str, str]:
