@@ -40,10 +40,11 @@ lint: $(BIN)/.installed
 test: $(BIN)/.installed browser lint
 	$(BIN)/python -m pytest -q
 
-# The presentation-invariance tests with a large budget: the same facts in thousands of drawn layouts.
+# The presentation-invariance tests with a large budget: the same facts in thousands of drawn layouts;
+# and the response property test: thousands of drawn sites (about 45 responses each) through a whole run.
 FUZZ_EXAMPLES ?= 3000
 fuzz: $(BIN)/.installed
-	PEELPIPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_presentation.py
+	PEELPIPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_presentation.py tests/test_response_property.py
 
 # A throwaway venv with the newest versions pyproject.toml allows, then the whole suite in it.
 LATEST := .venv-latest

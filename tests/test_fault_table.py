@@ -27,6 +27,8 @@ FAULT_FILES = [
     "tests/test_page_identity.py",
     "tests/test_lock.py",
     "tests/test_secrets.py",
+    "tests/test_flow_faults.py",
+    "tests/test_response_property.py",
 ]
 MIN_ROWS_WITH_A_TEST = 40
 TEST_CELL = re.compile(r"^`(?P<file>tests/test_\w+\.py)::(?P<name>test_\w+)(?:\[(?P<id>[^`]+)\])?`$")

@@ -8,7 +8,7 @@ reads bodies back from the raw archive, so any page can be re-parsed without the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,79 +20,19 @@ from peelpipe.discover import discover_pages
 from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.monitoring import monitoring_step
-from peelpipe.parse import parse_page, parser_for, parser_version_for
+from peelpipe.parse import parse_page, parser_version_for
+from peelpipe.plan import fetch_batches, pages_to_fetch
+from peelpipe.plan import parseable_cycles as parseable_cycles  # re-exported: callers import these from here
+from peelpipe.plan import plan_pages as plan_pages
+from peelpipe.plan import select_refresh as select_refresh
 from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.transform.health import grade_shortfall, pages_short
 from peelpipe.transform.monitoring import MonitoringOutcome
-from peelpipe.urls import page_ref
 from peelpipe.warehouse import Warehouse
 from peelpipe.warehouse.report_page import write_report_page
 from peelpipe.warehouse.views import write_views
 
 Progress = Callable[[int, int, PageRef, str], None]
-
-
-def plan_pages(catalogue: Catalogue, cycle_ids: Iterable[str], force_ids: Iterable[str]) -> list[PageRef]:
-    """Every page of the given cycles and forces, in a stable order (cycle, force, page)."""
-    refs: list[PageRef] = []
-    forces = list(force_ids)
-    for cycle_id in cycle_ids:
-        cycle = catalogue.cycles[cycle_id]
-        for force_id in forces:
-            for template in cycle.pages:
-                slug = catalogue.forces[force_id].slug_for(template.kind) if force_id in catalogue.forces else force_id
-                path = template.path.format(slug=slug, segment=cycle.segment)
-                refs.append(
-                    page_ref(force_id, cycle_id, template.kind, template.pillar, path, catalogue.settings.base_url)
-                )
-    return refs
-
-
-def parseable_cycles(catalogue: Catalogue, cycle_ids: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Split cycles into those whose page families peelpipe can parse and those it cannot yet."""
-    ok: list[str] = []
-    skipped: list[str] = []
-    for cycle_id in cycle_ids:
-        cycle = catalogue.cycles[cycle_id]
-        probe = (
-            PageRef("probe", cycle_id, cycle.pages[0].kind, cycle.pages[0].pillar, "/", "/") if cycle.pages else None
-        )
-        (ok if probe and parser_for(probe, catalogue) else skipped).append(cycle_id)
-    return ok, skipped
-
-
-def select_refresh(
-    catalogue: Catalogue, refs: list[PageRef], previous_pages: dict[str, dict[str, Any]], now: datetime
-) -> list[PageRef]:
-    """What a scheduled run fetches: every page of open and upcoming cycles, and the closed cycles'
-    pages in a rolling slice (oldest fetch first) so that each is checked every refresh_closed_days."""
-    days = catalogue.settings.refresh_closed_days
-    live = [r for r in refs if catalogue.cycles[r.cycle_id].status != "closed"]
-    closed = [r for r in refs if catalogue.cycles[r.cycle_id].status == "closed"]
-    oldest = datetime.min.replace(tzinfo=UTC)
-
-    def last_fetch(ref: PageRef) -> datetime:
-        return (previous_pages.get(ref.url) or {}).get("fetched_at") or oldest
-
-    closed.sort(key=lambda r: (last_fetch(r), r.url))
-    share = -(-len(closed) // days)  # ceil: the whole set within `days` daily runs
-    due = [r for r in closed if (now - last_fetch(r)).days >= days]
-    chosen = {r.url for r in closed[:share]} | {r.url for r in due}
-    return live + [r for r in refs if r.url in chosen]
-
-
-def pages_to_fetch(
-    catalogue: Catalogue,
-    cycle_ids: list[str],
-    force_ids: list[str],
-    mode: str,
-    previous_pages: dict[str, dict[str, Any]],
-    now: datetime,
-) -> tuple[list[PageRef], list[PageRef]]:
-    """The pages the URL patterns predict, and those this run fetches (a scheduled run: a rolling
-    slice of the closed cycles)."""
-    planned = plan_pages(catalogue, cycle_ids, force_ids)
-    return planned, select_refresh(catalogue, planned, previous_pages, now) if mode == "run" else planned
 
 
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
@@ -328,12 +268,10 @@ def run_pipeline(
         planned, refs = pages_to_fetch(catalogue, cycles, force_ids, mode, previous_pages, run.started_at)
         extra, totals = steps.discover(catalogue, planned, cycles, force_ids, budget)
         outcomes: list[PageOutcome] = []
-        for cycle_id in cycles:
-            cycle_refs = [r for r in refs + extra if r.cycle_id == cycle_id]
-            if cycle_refs:
-                cycle_outcomes, stats = steps.fetch_cycle(catalogue, cycle_refs, previous_pages, budget, progress)
-                outcomes.extend(cycle_outcomes)
-                totals = add_stats(totals, stats)
+        for batch in fetch_batches(cycles, refs + extra, previous_pages):  # oldest fetch first, whole run
+            batch_outcomes, stats = steps.fetch_cycle(catalogue, batch, previous_pages, budget, progress)
+            outcomes.extend(batch_outcomes)
+            totals = add_stats(totals, stats)
         run.monitoring, stats = steps.monitoring(catalogue, budget)  # the site-wide Engage pages, once
         run.stats = outcome_stats(outcomes, add_stats(totals, stats))
         summary = steps.publish(catalogue, outcomes, run, alerts)

@@ -194,6 +194,6 @@ def names_force(page: PageRef, catalogue: Catalogue, texts: list[str]) -> bool:
         for ending in _NAME_ENDINGS:
             short = short.removesuffix(ending)
         short = short.removeprefix("heddlu ")
-        if short and short in text:
+        if short and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", text):  # a whole word: "essex" is not in "sussex"
             return True
     return False
