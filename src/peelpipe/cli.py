@@ -276,9 +276,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    from peelpipe.warehouse.lock import unlock_command
+    from peelpipe.warehouse.mirror import unlock_command
 
-    return unlock_command(Path(_catalogue(args).settings.warehouse), as_json=args.json, quiet=args.quiet)
+    return unlock_command(_catalogue(args).settings, as_json=args.json, quiet=args.quiet)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from peelpipe.config import Catalogue
-from peelpipe.fetch import RawArchive
 from peelpipe.models import FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page
 from peelpipe.pipeline import (
@@ -33,7 +32,7 @@ def replay_outcomes(
 ) -> list[PageOutcome]:
     """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
     (its stored body, or a 404 for a page the site had withdrawn)."""
-    archive = RawArchive(warehouse.root / "raw")
+    archive = warehouse.archive()
     bodies = {urlsplit(url).path.rstrip("/") + "/": sha for url, sha in archive.latest_bodies().items()}
     gone: set[str] = set()
     for entry in archive.entries():  # in order: the last word on each path wins
@@ -81,7 +80,7 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         run_id=run.run_id,
         mode="replay",
         snapshot_id=manifest["snapshot_id"],
-        warehouse=str(warehouse.root),
+        warehouse=warehouse.label,
         pages_planned=len(outcomes),
         stats=run.stats,
         tables={k: v["rows"] for k, v in manifest["tables"].items()},
