@@ -325,7 +325,7 @@ def _validate_settings(settings: Settings) -> None:
     if settings.warehouse.startswith("s3://") and not _S3_URL.fullmatch(settings.warehouse):
         raise ConfigError(
             "warehouse must be a folder or s3://bucket/prefix (a bucket name, then a key prefix: no "
-            f"credentials, port or query), got {settings.warehouse.split('@')[-1]!r:.80}; credentials "
+            f"credentials, port or query), got {settings.warehouse.split('@')[-1].split('?')[0]!r:.80}; credentials "
             "come from the AWS environment or profile"
         )
     endpoint = urlsplit(settings.s3_endpoint)

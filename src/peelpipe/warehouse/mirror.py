@@ -195,7 +195,8 @@ class RemoteWarehouse(Warehouse):
         """Steps 1 to 5 (see the module) after a run that succeeded."""
         self._push_raw()
         manifest = Warehouse.manifest(self)
-        if manifest is None or manifest["snapshot_id"] == self._pulled_id:
+        pulled_id = self._pulled_id
+        if manifest is None or manifest["snapshot_id"] == pulled_id:
             return
         for name, entry in manifest["tables"].items():
             self.store.put(entry["path"], (self.root / entry["path"]).read_bytes())
@@ -220,18 +221,19 @@ class RemoteWarehouse(Warehouse):
             if path.stat().st_mtime >= started - 1:
                 self.store.put(f"digests/{path.name}", path.read_bytes())
         self.store.put("peel.sql", views_sql(self.location.url, manifest).encode())
-        self._prune_store(manifest["snapshot_id"])
+        self._prune_store(manifest["snapshot_id"], pulled_id)
 
-    def _prune_store(self, current_id: str) -> None:
-        """Remove the store's snapshots beyond keep_snapshots, and any newer than the current one (left
-        by a run that crashed before its CURRENT)."""
+    def _prune_store(self, current_id: str, pulled_id: str | None) -> None:
+        """Remove the store's snapshots beyond keep_snapshots, and those newer than the one current when
+        this run started, but this run's (left by a run that crashed before its CURRENT)."""
         ids: dict[str, list[str]] = {}
         for relative in self.store.listing("snapshots/"):
             parts = relative.split("/")
             if len(parts) == 3 and SNAPSHOT_ID.fullmatch(parts[1]):
                 ids.setdefault(parts[1], []).append(relative)
-        older = sorted(i for i in ids if i <= current_id)
-        doomed = [i for i in ids if i > current_id] + older[: -self.keep_snapshots]
+        orphans = [i for i in ids if i > (pulled_id or "") and i != current_id]
+        named = sorted(i for i in ids if i not in orphans)
+        doomed = orphans + named[: -self.keep_snapshots]
         for snapshot_id in doomed:
             if snapshot_id != current_id:
                 for relative in ids[snapshot_id]:
