@@ -251,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     manifest = warehouse.manifest()
     if manifest is None:
         raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
-    written = export(warehouse, args.format, Path(args.out) if args.out else None, csv_guard=not args.raw_csv)
+    written = export(warehouse, args.format, Path(args.out or warehouse.exports_dir), csv_guard=not args.raw_csv)
     if args.json:
         print(json.dumps({"format": args.format, "written": str(written), "snapshot_id": manifest["snapshot_id"]}))
     elif not args.quiet:

@@ -99,6 +99,11 @@ class RemoteWarehouse(Warehouse):
         """The s3:// URL (never the working folder, never a credential)."""
         return self.location.url
 
+    @property
+    def exports_dir(self) -> Path:
+        """./exports: the working copy is temporary, so exports go to the current folder."""
+        return Path.cwd() / "exports"
+
     def archive(self) -> RawArchive:
         """The working copy's raw archive, finding missing bodies in the store."""
         return RawArchive(self.root / "raw", self.objects)

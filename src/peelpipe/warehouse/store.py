@@ -112,6 +112,11 @@ class Warehouse:
         """Where the warehouse is, as summaries and messages name it."""
         return str(self.root)
 
+    @property
+    def exports_dir(self) -> Path:
+        """Where `peelpipe export` writes when given no --out."""
+        return self.root / "exports"
+
     def archive(self) -> RawArchive:
         """The raw page archive and fetch log of this warehouse (<root>/raw)."""
         return RawArchive(self.root / "raw")
