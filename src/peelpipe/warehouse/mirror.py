@@ -170,7 +170,14 @@ class RemoteWarehouse(Warehouse):
                 raise
             finally:
                 _HELD.discard(self.root)
-            self._push(started)
+            before = self._pulled_id
+            try:
+                self._push(started)
+            except WarehouseError as exc:
+                if self._pulled_id != before:
+                    raise  # CURRENT was replaced: only what readers open beside it is missing
+                kept = f"snapshot {before} stays current" if before else "nothing was published"
+                raise WarehouseError(f"{exc}; {kept}: run again") from exc
 
     def _push_raw(self) -> None:
         """Step 1: raw objects the store lacks, then a consistent copy of the fetch log."""
