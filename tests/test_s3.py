@@ -313,3 +313,20 @@ def test_s3_settings_refuse_credentials_in_urls(tmp_path: Path) -> None:
     assert isinstance(
         RemoteWarehouse("s3://bucket/prefix", "http://127.0.0.1:9", workdir=tmp_path / "w"), RemoteWarehouse
     )
+
+
+@pytest.mark.prefect
+def test_s3_the_flows_publish_to_the_store_through_prefect(prefect_api, s3, site, monkeypatch) -> None:
+    from peelpipe.flows import RunSettings, backfill_flow
+
+    bucket = s3.bucket()
+    monkeypatch.setenv("PEELPIPE_S3_ENDPOINT", s3.endpoint)  # as on a worker: the store's settings in its env
+    settings = RunSettings(base_url=site.url, warehouse=f"s3://{bucket}/peel", request_delay=0.0)
+    first = backfill_flow(cycles=[CYCLE], forces=[FORCE], settings=settings, return_state=True).result()
+    assert first["summary"].warehouse == f"s3://{bucket}/peel"
+    again = backfill_flow(cycles=[CYCLE], forces=[FORCE], settings=settings, return_state=True).result()
+    assert again["summary"].changes == []
+    manifest = json.loads(current(s3, bucket))
+    assert manifest["snapshot_id"] == again["summary"].snapshot_id
+    assert manifest["previous_snapshot_id"] == first["summary"].snapshot_id
+    assert grades(read_current_with_pyarrow(s3, bucket))

@@ -41,6 +41,7 @@ from peelpipe.warehouse.views import VIEWS
 LOG_KEY = f"raw/{LOG_NAME}"
 READER_FILES = ("report.html", "changes.atom")
 _HELD: set[Path] = set()  # working copies whose store lock this process holds (pulled: not to be re-pulled)
+_SHARED: dict[Path, tuple[S3Store, _StoreObjects]] = {}
 
 
 def working_dir(location: S3Location, endpoint: str) -> Path:
@@ -88,8 +89,10 @@ class RemoteWarehouse(Warehouse):
     ) -> None:
         self.location = S3Location.parse(url)
         super().__init__(workdir or working_dir(self.location, endpoint), keep_snapshots, lock_max_age)
-        self.store = S3Store(self.location, endpoint)
-        self.objects = _StoreObjects(self.store)
+        if self.root not in _SHARED:  # one client and one listing per working copy, for every step of a run
+            store = S3Store(self.location, endpoint)
+            _SHARED[self.root] = (store, _StoreObjects(store))
+        self.store, self.objects = _SHARED[self.root]
         self._pulled = False
         self._etag = ""  # CURRENT's ETag as pulled ("" when the store had none)
         self._pulled_id: str | None = None
