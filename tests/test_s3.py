@@ -301,18 +301,23 @@ def test_s3_a_crash_between_the_snapshot_and_current_keeps_the_previous_snapshot
 
 
 def test_s3_settings_refuse_credentials_in_urls(tmp_path: Path) -> None:
+    from conftest import ROOT
+
     from peelpipe.errors import ConfigError
+    from peelpipe.settings import load_settings
 
     for bad in ("s3://AKIA:secret@bucket/p", "s3://bucket/p?X-Amz-Credential=abc", "s3:///nobucket"):
         with pytest.raises(ConfigError, match="s3://bucket/prefix") as caught:
-            local_catalogue(tmp_path / bad.replace("/", "_"), "http://127.0.0.1:9", warehouse=bad)
+            load_settings(ROOT / "config", environ={"PEELPIPE_WAREHOUSE": bad})
         assert "secret" not in str(caught.value) and "abc" not in str(caught.value)
     with pytest.raises(ConfigError, match="s3_endpoint") as caught:
-        local_catalogue(tmp_path / "e", "http://127.0.0.1:9", s3_endpoint="http://key:secret@127.0.0.1:9000")
+        load_settings(ROOT / "config", environ={"PEELPIPE_S3_ENDPOINT": "http://key:secret@127.0.0.1:9000"})
     assert "secret" not in str(caught.value)
-    assert isinstance(
-        RemoteWarehouse("s3://bucket/prefix", "http://127.0.0.1:9", workdir=tmp_path / "w"), RemoteWarehouse
+    good = load_settings(
+        ROOT / "config", {"warehouse": "s3://peel-bucket/team/peel", "s3_endpoint": "http://127.0.0.1:9"}
     )
+    assert (good.warehouse, good.s3_endpoint) == ("s3://peel-bucket/team/peel", "http://127.0.0.1:9")
+    assert RemoteWarehouse(good.warehouse, good.s3_endpoint, workdir=tmp_path / "w").label == good.warehouse
 
 
 @pytest.mark.prefect
