@@ -32,6 +32,8 @@ import summary  # noqa: E402
 from measure import machine  # noqa: E402
 from parsebench import bench_parse, site_pages  # noqa: E402
 from runs import base_env, bench_nochange, bench_polite, prefect_server, read_back, sweep  # noqa: E402
+from s3bench import bench_s3  # noqa: E402
+from s3bench import lines as s3_lines  # noqa: E402
 from synthetic import SEED, family_counts, generate  # noqa: E402
 
 from peelpipe.config import load  # noqa: E402
@@ -64,6 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="the polite backfill through the library only (--quick implies it)",
     )
+    parser.add_argument("--no-s3", action="store_true", help="leave out the S3 vs local disk runs")
     parser.add_argument("--parse-only", action="store_true", help="only the parse benchmark")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed of the synthetic grades (default {SEED})")
     parser.add_argument(
@@ -129,6 +132,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         results["polite"] = bench_polite(
             server.url, work, args.delay, cycles, env, None if args.no_polite_prefect else api_url, log
         )
+        if not args.no_s3:
+            log(f"S3 vs local disk: a backfill each, then {args.repeat} no-change run(s) each (moto on loopback) ...")
+            results["s3"] = bench_s3(server.url, work, args.repeat, env, log)
     grades = {k: g for k, g in site.grades.items() if k[1] in cycles}
     results["read_back"] = {
         f"polite {mode}": read_back(Path(r["warehouse"]), grades) for mode, r in results["polite"].items()
@@ -166,12 +172,18 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = targets
     print()
     print(summary.render(results, targets))
+    if "s3" in results:
+        print("\n".join(s3_lines(results["s3"])))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     written = [args.out]
     if not args.parse_only:
         args.doc.parent.mkdir(parents=True, exist_ok=True)
-        args.doc.write_text(summary.markdown(results, targets))
+        doc = summary.markdown(results, targets)
+        if "s3" in results:  # the S3 figures go with the other runs' (before "Settings of this run")
+            head, sep, tail = doc.partition("\n## Settings of this run")
+            doc = head.rstrip("\n") + "\n" + "\n".join(s3_lines(results["s3"])) + "\n\n" + sep.lstrip("\n") + tail
+        args.doc.write_text(doc)
         written.append(args.doc)
     shown = ", ".join(str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in written)
     print(f"\nwritten: {shown} (the bench took {results['meta']['total_s']:.0f} s)")

@@ -126,7 +126,11 @@ def test_no_server_means_no_next_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_prefect_yaml_matches_the_served_deployments() -> None:
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
-    deployment, stale = config["deployments"]
+    deployment, stale, s3_variant = config["deployments"]
+    assert s3_variant["parameters"]["settings"]["warehouse"].startswith("s3://")  # and no credential anywhere:
+    assert not {"aws_access_key_id", "aws_secret_access_key"} & {
+        k.lower() for k in s3_variant["work_pool"]["job_variables"]["env"]
+    }
     assert stale["entrypoint"] == "flows/peel.py:stale_refresh_flow"
     assert (
         stale["name"] == schedule.STALE_DEPLOYMENT_NAME and stale["parameters"]["hours"] == schedule.STALE_AFTER_HOURS
@@ -218,6 +222,7 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
 def test_prefect_yaml_deployments_run_on_a_process_worker(prefect_server: Server, tmp_path: Path) -> None:
     env = prefect_server.env()
     prefect_server.run([PREFECT, "work-pool", "create", schedule.WORK_POOL, "--type", "process"], env)
+    prefect_server.run([PREFECT, "work-pool", "create", "peel-s3", "--type", "process"], env)  # the S3 variant's
     prefect_server.run([PREFECT, "--no-prompt", "deploy", "--all"], env)
     with prefect_client(prefect_server) as client:
         deployment = find_deployment(client)

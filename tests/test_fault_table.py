@@ -29,6 +29,7 @@ FAULT_FILES = [
     "tests/test_secrets.py",
     "tests/test_flow_faults.py",
     "tests/test_response_property.py",
+    "tests/test_s3.py",
 ]
 MIN_ROWS_WITH_A_TEST = 40
 TEST_CELL = re.compile(r"^`(?P<file>tests/test_\w+\.py)::(?P<name>test_\w+)(?:\[(?P<id>[^`]+)\])?`$")

@@ -218,7 +218,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     manifest = warehouse.manifest()
     if manifest is None:
         raise ConfigError(f"nothing to export in {warehouse.root}: publish a snapshot first ('peelpipe backfill')")
-    written = export(warehouse, args.format, Path(args.out) if args.out else None, csv_guard=not args.raw_csv)
+    written = export(warehouse, args.format, Path(args.out or warehouse.exports_dir), csv_guard=not args.raw_csv)
     if args.json:
         print(json.dumps({"format": args.format, "written": str(written), "snapshot_id": manifest["snapshot_id"]}))
     elif not args.quiet:
@@ -243,9 +243,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    from peelpipe.warehouse.lock import unlock_command
+    from peelpipe.warehouse.mirror import unlock_command
 
-    return unlock_command(Path(_catalogue(args).settings.warehouse), as_json=args.json, quiet=args.quiet)
+    return unlock_command(_catalogue(args).settings, as_json=args.json, quiet=args.quiet)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ renamed slug): the run's discover step."""
 from __future__ import annotations
 
 from peelpipe.config import Catalogue
-from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
+from peelpipe.fetch import Fetcher, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, PageRef
 from peelpipe.parse import parser_for
 from peelpipe.warehouse import Warehouse
@@ -26,7 +26,7 @@ def discover_pages(
 
     if not catalogue.settings.index_pages:
         return [], {}
-    archive = RawArchive(warehouse.root / "raw")
+    archive = warehouse.archive()
     own = fetcher is None
     fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     known = {ref.path for ref in planned}

@@ -9,7 +9,7 @@ page). Requests are conditional, so an unchanged page costs a 304; its archived 
 from __future__ import annotations
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
-from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
+from peelpipe.fetch import Fetcher, RequestBudget
 from peelpipe.models import FETCHED, NOT_MODIFIED, MonitoringPage, ParseIssue
 from peelpipe.parse import guard
 from peelpipe.parse import monitoring as monitoring_parser
@@ -24,7 +24,7 @@ def fetch_monitoring(
     paths = catalogue.settings.monitoring_pages
     if not paths:
         return [], {}
-    archive = RawArchive(warehouse.root / "raw")
+    archive = warehouse.archive()
     own = fetcher is None
     fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[MonitoringOutcome] = []

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from peelpipe.alerts.runs import alert_step
@@ -29,6 +28,7 @@ from peelpipe.transform.build import PageOutcome, RunInfo, build_tables
 from peelpipe.transform.health import grade_shortfall, pages_short
 from peelpipe.transform.monitoring import MonitoringOutcome
 from peelpipe.warehouse import Warehouse
+from peelpipe.warehouse.mirror import open_location
 from peelpipe.warehouse.report_page import write_report_page
 from peelpipe.warehouse.views import write_views
 
@@ -38,9 +38,7 @@ Progress = Callable[[int, int, PageRef, str], None]
 def open_warehouse(catalogue: Catalogue) -> Warehouse:
     """The configured warehouse."""
     settings = catalogue.settings
-    return Warehouse(
-        Path(settings.warehouse), keep_snapshots=settings.keep_snapshots, lock_max_age=settings.lock_max_age
-    )
+    return open_location(settings.warehouse, settings.s3_endpoint, settings.keep_snapshots, settings.lock_max_age)
 
 
 def fetch_and_parse(
@@ -58,7 +56,7 @@ def fetch_and_parse(
     Retry-After did not fit), are left for the next run: not parsed, not recorded, so they keep
     their older fetch time and come first next time (pages are fetched oldest fetch first).
     """
-    archive = RawArchive(warehouse.root / "raw")
+    archive = warehouse.archive()
     own = fetcher is None
     fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[PageOutcome] = []
@@ -179,7 +177,7 @@ def build_and_publish(
         run_id=run.run_id,
         mode=run.mode,
         snapshot_id=manifest["snapshot_id"],
-        warehouse=str(warehouse.root),
+        warehouse=warehouse.label,
         pages_planned=len(outcomes),
         stats=run.stats,
         changes=[c for c in tables["changes"] if c["run_id"] == run.run_id],

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from peelpipe.config import Catalogue
-from peelpipe.fetch import RawArchive
 from peelpipe.fetch.archive import is_sha256
 from peelpipe.models import FETCHED, NOT_FOUND, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.parse import parse_page
@@ -38,7 +37,7 @@ def replay_outcomes(
 ) -> list[PageOutcome]:
     """Outcomes for planned pages from the raw archive alone: what the last fetch of each path saw
     (its stored body, or a 404 for a page the site had withdrawn)."""
-    archive = RawArchive(warehouse.root / "raw")
+    archive = warehouse.archive()
     bodies: dict[str, str] = {}
     stored: dict[str, bool] = {}
     gone: set[str] = set()
@@ -104,7 +103,7 @@ def replay(catalogue: Catalogue, progress: Progress | None = None) -> RunSummary
         run_id=run.run_id,
         mode="replay",
         snapshot_id=manifest["snapshot_id"],
-        warehouse=str(warehouse.root),
+        warehouse=warehouse.label,
         pages_planned=len(outcomes),
         stats=run.stats,
         tables={k: v["rows"] for k, v in manifest["tables"].items()},

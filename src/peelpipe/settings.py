@@ -114,7 +114,8 @@ class Settings:
     respect_robots: bool = True
     max_requests: int = 0
     refresh_closed_days: int = 28
-    warehouse: str = "warehouse"
+    warehouse: str = "warehouse"  # a folder, or s3://bucket/prefix (warehouse/remote.py)
+    s3_endpoint: str = ""  # an S3-compatible store's endpoint URL (else AWS_ENDPOINT_URL, else AWS)
     keep_snapshots: int = 10
     lock_max_age: float = 6.0  # hours: another host's warehouse lock older than this is taken over
     alert_urls: tuple[str, ...] = ()
@@ -150,6 +151,7 @@ _TOML_KEYS = {  # (section, key) in settings.toml -> Settings field
     ("site", "index_pages"): "index_pages",
     ("monitoring", "pages"): "monitoring_pages",
     ("warehouse", "path"): "warehouse",
+    ("warehouse", "s3_endpoint"): "s3_endpoint",
     ("warehouse", "keep_snapshots"): "keep_snapshots",
     ("warehouse", "lock_max_age"): "lock_max_age",
     ("alerts", "urls"): "alert_urls",
@@ -295,6 +297,9 @@ def site_path_problem(path: str) -> str | None:
     return None
 
 
+_S3_URL = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?")
+
+
 def _validate_settings(settings: Settings) -> None:
     shape = f"base URL must be http(s)://host[:port], got {hide_credentials(settings.base_url)!r}"
     try:
@@ -330,6 +335,20 @@ def _validate_settings(settings: Settings) -> None:
         raise ConfigError(
             f"lock_max_age must be a number of hours at least run_timeout ({settings.run_timeout:g} s), "
             f"got {settings.lock_max_age!r}: a live run on another host must not lose its lock"
+        )
+    if settings.warehouse.startswith("s3://") and not _S3_URL.fullmatch(settings.warehouse):
+        raise ConfigError(
+            "warehouse must be a folder or s3://bucket/prefix (a bucket name, then a key prefix: no "
+            f"credentials, port or query), got {settings.warehouse.split('@')[-1].split('?')[0]!r:.80}; credentials "
+            "come from the AWS environment or profile"
+        )
+    endpoint = urlsplit(settings.s3_endpoint)
+    if settings.s3_endpoint and (
+        endpoint.scheme not in ("http", "https") or not endpoint.hostname or "@" in endpoint.netloc
+    ):
+        raise ConfigError(
+            "s3_endpoint must be http(s)://host[:port] with no credentials in it, "
+            f"got {settings.s3_endpoint.split('@')[-1]!r:.80}"
         )
     if settings.refresh_closed_days < 1:
         raise ConfigError("refresh_closed_days must be at least 1")

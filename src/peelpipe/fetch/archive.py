@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from peelpipe.errors import WarehouseError
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult
@@ -113,12 +113,25 @@ def _legacy_rows(path: Path) -> Iterator[tuple[Any, ...]]:
             yield tuple(value if isinstance(value, (str, int, float)) else None for value in map(entry.get, FIELDS))
 
 
+class RemoteObjects(Protocol):
+    """Where raw objects missing from `root` may be found: the object store of a warehouse on S3,
+    whose local working copy holds only the bodies this run fetched or read."""
+
+    def has(self, relative: str) -> bool:
+        """Whether the store holds objects/<sha[:2]>/<sha>.gz."""
+
+    def read(self, relative: str) -> bytes | None:
+        """The stored (gzip) bytes of that object, or None."""
+
+
 class RawArchive:
     """Content-addressed store of raw page bodies plus the fetch log, under one root directory."""
 
-    def __init__(self, root: Path) -> None:
-        """Use `root` (e.g. <warehouse>/raw); nothing is created until the first write."""
+    def __init__(self, root: Path, remote: RemoteObjects | None = None) -> None:
+        """Use `root` (e.g. <warehouse>/raw); nothing is created until the first write. Objects not under
+        `root` are looked up in `remote` when one is given (and kept under `root` once read)."""
         self.root = Path(root)
+        self.remote = remote
         self.objects = self.root / OBJECTS_DIR
         self.log_path = self.root / LOG_NAME
         self._pending: set[Path] | None = None  # files and folders to fsync at the end of a batch
@@ -202,7 +215,7 @@ class RawArchive:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise WarehouseError(f"raw object {sha256} is missing from {self.root}") from None
+            data = self._from_remote(path)
         except OSError as exc:
             raise WarehouseError(f"raw object {sha256} cannot be read: {exc}") from None
         try:
@@ -214,9 +227,23 @@ class RawArchive:
             raise WarehouseError(f"raw object {sha256} is corrupt: its content hashes to {actual}")
         return body
 
+    def _from_remote(self, path: Path) -> bytes:
+        """A missing object's bytes from the remote store, kept locally; WarehouseError if it has none."""
+        relative = path.relative_to(self.root).as_posix()
+        data = self.remote.read(relative) if self.remote is not None else None
+        if data is None:
+            raise WarehouseError(f"raw object {path.name.removesuffix('.gz')} is missing from {self.root}")
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        return data
+
     def has(self, sha256: str) -> bool:
         """Whether an object is stored under `sha256` (an invalid sha string is a WarehouseError)."""
-        return self._object_path(sha256).is_file()
+        path = self._object_path(sha256)
+        return path.is_file() or (self.remote is not None and self.remote.has(path.relative_to(self.root).as_posix()))
 
     @contextlib.contextmanager
     def _log_db(self, create: bool) -> Iterator[sqlite3.Connection | None]:

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from peelpipe.errors import WarehouseError
+from peelpipe.fetch.archive import RawArchive
 from peelpipe.warehouse.lock import DEFAULT_MAX_AGE_HOURS, hold
 from peelpipe.warehouse.schemas import SCHEMA_VERSION, TABLES, with_table_metadata
 
@@ -105,6 +106,20 @@ class Warehouse:
         self.root = Path(root)
         self.keep_snapshots = max(1, keep_snapshots)
         self.lock_max_age = lock_max_age  # hours after which another host's lock is taken over
+
+    @property
+    def label(self) -> str:
+        """Where the warehouse is, as summaries and messages name it."""
+        return str(self.root)
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where `peelpipe export` writes when given no --out."""
+        return self.root / "exports"
+
+    def archive(self) -> RawArchive:
+        """The raw page archive and fetch log of this warehouse (<root>/raw)."""
+        return RawArchive(self.root / "raw")
 
     @property
     def snapshots_dir(self) -> Path:
