@@ -169,8 +169,17 @@ def test_peelpipe_serve_runs_the_scheduled_deployment(prefect_server: Server, tm
             assert_schedule(deployment)
             assert not deployment.paused
             with prefect_client(prefect_server) as client:  # the stale-refresh alert and its proactive trigger
-                stale = client.read_deployment_by_name(f"peel-stale-refresh/{schedule.STALE_DEPLOYMENT_NAME}")
-                (automation,) = client.read_resource_related_automations(f"prefect.deployment.{stale.id}")
+
+                def stale_automations() -> Any:
+                    from prefect.exceptions import ObjectNotFound
+
+                    try:  # serve registers its deployments one by one: this one may come a moment later
+                        stale = client.read_deployment_by_name(f"peel-stale-refresh/{schedule.STALE_DEPLOYMENT_NAME}")
+                    except ObjectNotFound:
+                        return None
+                    return client.read_resource_related_automations(f"prefect.deployment.{stale.id}")
+
+                (automation,) = wait_for("the stale-refresh deployment's automation", stale_automations, 60, [serve])
             assert (
                 automation.trigger.posture.value == "Proactive" and automation.trigger.within.total_seconds() == 93600
             )
