@@ -50,8 +50,4 @@ def discover_pages(
     finally:
         if own:
             fetcher.close()
-    return list(found.values()), {
-        "requests": stats.requests,
-        "not_modified": stats.not_modified,
-        "bytes_downloaded": stats.bytes_downloaded,
-    }
+    return list(found.values()), stats.counts()

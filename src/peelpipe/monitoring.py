@@ -43,11 +43,7 @@ def fetch_monitoring(
     finally:
         if own:
             fetcher.close()
-    return outcomes, {
-        "requests": stats.requests,
-        "not_modified": stats.not_modified,
-        "bytes_downloaded": stats.bytes_downloaded,
-    }
+    return outcomes, stats.counts()
 
 
 def _not_html(url: str, why: str) -> MonitoringPage:

@@ -80,12 +80,7 @@ def fetch_and_parse(
         stats = fetcher.stats
         if own:
             fetcher.close()
-    return outcomes, {
-        "requests": stats.requests,
-        "not_modified": stats.not_modified,
-        "bytes_downloaded": stats.bytes_downloaded,
-        "pages_over_budget": skipped,
-    }
+    return outcomes, {**stats.counts(), "pages_over_budget": skipped}
 
 
 def read_page(

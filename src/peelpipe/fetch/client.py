@@ -93,6 +93,10 @@ class FetchStats:
     retries: int = 0
     errors: int = 0
 
+    def counts(self) -> dict[str, int]:
+        """The counters a run adds up and reports: requests, 304s and bytes downloaded."""
+        return {"requests": self.requests, "not_modified": self.not_modified, "bytes_downloaded": self.bytes_downloaded}
+
 
 @dataclass
 class _Reply:
