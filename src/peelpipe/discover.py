@@ -4,7 +4,7 @@ renamed slug): the run's discover step."""
 from __future__ import annotations
 
 from peelpipe.config import Catalogue
-from peelpipe.fetch import Fetcher, RequestBudget
+from peelpipe.fetch import Fetcher, RequestBudget, fetcher_for
 from peelpipe.models import FETCHED, NOT_MODIFIED, PageRef
 from peelpipe.parse import parser_for
 from peelpipe.warehouse import Warehouse
@@ -27,13 +27,11 @@ def discover_pages(
     if not catalogue.settings.index_pages:
         return [], {}
     archive = warehouse.archive()
-    own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     known = {ref.path for ref in planned}
     found: dict[str, PageRef] = {}
-    try:
+    with fetcher_for(fetcher, catalogue.settings, archive, budget) as fetching:
         for path in catalogue.settings.index_pages:
-            result = fetcher.fetch(catalogue.settings.base_url.rstrip("/") + "/" + path.lstrip("/"))
+            result = fetching.fetch(catalogue.settings.base_url.rstrip("/") + "/" + path.lstrip("/"))
             if result.outcome not in (FETCHED, NOT_MODIFIED) or not result.sha256:
                 continue
             for link in page_links(archive.get(result.sha256), result.final_url or result.url):
@@ -46,8 +44,4 @@ def discover_pages(
                     and parser_for(ref, catalogue) is not None
                 ):
                     found.setdefault(ref.path, ref)
-        stats = fetcher.stats
-    finally:
-        if own:
-            fetcher.close()
-    return list(found.values()), stats.counts()
+    return list(found.values()), fetching.stats.counts()

@@ -9,7 +9,7 @@ page). Requests are conditional, so an unchanged page costs a 304; its archived 
 from __future__ import annotations
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
-from peelpipe.fetch import Fetcher, RequestBudget
+from peelpipe.fetch import Fetcher, RequestBudget, fetcher_for
 from peelpipe.models import FETCHED, NOT_MODIFIED, MonitoringPage, ParseIssue
 from peelpipe.parse import guard
 from peelpipe.parse import monitoring as monitoring_parser
@@ -25,25 +25,19 @@ def fetch_monitoring(
     if not paths:
         return [], {}
     archive = warehouse.archive()
-    own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[MonitoringOutcome] = []
-    try:
+    with fetcher_for(fetcher, catalogue.settings, archive, budget) as fetching:
         for path in paths:
             path = "/" + path.lstrip("/")
             url = CANONICAL_BASE + path
-            result = fetcher.fetch(catalogue.settings.base_url.rstrip("/") + path)
+            result = fetching.fetch(catalogue.settings.base_url.rstrip("/") + path)
             outcome = MonitoringOutcome(url=url, fetch=result)
             if result.outcome in (FETCHED, NOT_MODIFIED) and result.sha256:
                 body = archive.get(result.sha256)
                 why = guard.not_html(body, result.content_type)
                 outcome.parsed = monitoring_parser.parse(body, url, catalogue) if why is None else _not_html(url, why)
             outcomes.append(outcome)
-        stats = fetcher.stats
-    finally:
-        if own:
-            fetcher.close()
-    return outcomes, stats.counts()
+    return outcomes, fetching.stats.counts()
 
 
 def _not_html(url: str, why: str) -> MonitoringPage:

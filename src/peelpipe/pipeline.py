@@ -16,7 +16,7 @@ from typing import Any
 from peelpipe.alerts.runs import alert_step
 from peelpipe.config import Catalogue
 from peelpipe.discover import discover_pages
-from peelpipe.fetch import Fetcher, RawArchive, RequestBudget
+from peelpipe.fetch import Fetcher, RawArchive, RequestBudget, fetcher_for
 from peelpipe.models import FETCHED, NOT_MODIFIED, FetchResult, PageRef
 from peelpipe.monitoring import monitoring_step
 from peelpipe.parse import parse_page, parser_version_for
@@ -57,30 +57,24 @@ def fetch_and_parse(
     their older fetch time and come first next time (pages are fetched oldest fetch first).
     """
     archive = warehouse.archive()
-    own = fetcher is None
-    fetcher = fetcher or Fetcher(catalogue.settings, archive, budget=budget)
     outcomes: list[PageOutcome] = []
     skipped = 0
     oldest = datetime.min.replace(tzinfo=UTC)
     refs = sorted(refs, key=lambda r: (previous_pages.get(r.url) or {}).get("fetched_at") or oldest)  # stable
-    try:
-        with fetcher.archive.batch():  # fsync once per file at the end, not three times per page
-            for number, ref in enumerate(refs, start=1):
-                if fetcher.budget.left() == 0:
-                    skipped = len(refs) - number + 1
-                    break
-                result = fetcher.fetch(ref.fetch_url)
-                if fetcher.budget.out_of_time and result.outcome == "failed":
-                    skipped = len(refs) - number + 1  # this page's Retry-After did not fit the run
-                    break
-                outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
-                if progress:
-                    progress(number, len(refs), ref, result.outcome)
-    finally:
-        stats = fetcher.stats
-        if own:
-            fetcher.close()
-    return outcomes, {**stats.counts(), "pages_over_budget": skipped}
+    with fetcher_for(fetcher, catalogue.settings, archive, budget) as fetching, fetching.archive.batch():
+        # the archive's batch: fsync once per file at the end, not three times per page
+        for number, ref in enumerate(refs, start=1):
+            if fetching.budget.left() == 0:
+                skipped = len(refs) - number + 1
+                break
+            result = fetching.fetch(ref.fetch_url)
+            if fetching.budget.out_of_time and result.outcome == "failed":
+                skipped = len(refs) - number + 1  # this page's Retry-After did not fit the run
+                break
+            outcomes.append(read_page(catalogue, ref, result, archive, previous_pages.get(ref.url)))
+            if progress:
+                progress(number, len(refs), ref, result.outcome)
+    return outcomes, {**fetching.stats.counts(), "pages_over_budget": skipped}
 
 
 def read_page(

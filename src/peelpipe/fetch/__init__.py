@@ -2,6 +2,6 @@
 
 from peelpipe.fetch.archive import RawArchive
 from peelpipe.fetch.budget import RequestBudget
-from peelpipe.fetch.client import Fetcher, FetchStats
+from peelpipe.fetch.client import Fetcher, FetchStats, fetcher_for
 
-__all__ = ["FetchStats", "Fetcher", "RawArchive", "RequestBudget"]
+__all__ = ["FetchStats", "Fetcher", "RawArchive", "RequestBudget", "fetcher_for"]

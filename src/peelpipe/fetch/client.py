@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -391,3 +392,11 @@ class Fetcher:
             return load_robots(origin, lambda u, headers: self._send(u, headers, trip), self._redirect_target)
 
         return self._robots.allowed(url, load)
+
+
+def fetcher_for(
+    fetcher: Fetcher | None, settings: Settings, archive: RawArchive, budget: RequestBudget | None = None
+) -> AbstractContextManager[Fetcher]:
+    """`fetcher` when a caller lends one (its owner closes it), else a new Fetcher closed at the end
+    of the `with` block."""
+    return nullcontext(fetcher) if fetcher is not None else Fetcher(settings, archive, budget=budget)
