@@ -8,7 +8,6 @@ observation of that area. Judgements and assessments are derived in judgements.p
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +24,7 @@ from peelpipe.models import (
     PageRef,
     ParsedPage,
 )
-from peelpipe.transform.changes import detect_changes, detect_finding_changes
+from peelpipe.transform.changes import detect_changes, detect_finding_changes, finding_id
 from peelpipe.transform.health import grade_shortfall, shortfall_text
 from peelpipe.transform.judgements import Rows, build_assessments, resolve_judgements
 from peelpipe.transform.monitoring import MonitoringOutcome, build_monitoring
@@ -269,9 +268,7 @@ def _findings(
     page = outcome.page
     after = {}
     for finding in parsed.findings:
-        fid = hashlib.sha256(
-            "\x1f".join((page.force_id, page.cycle_id, finding.area_id, finding.kind, finding.text)).encode()
-        ).hexdigest()[:20]
+        fid = finding_id(page.force_id, page.cycle_id, finding.area_id, finding.kind, finding.text)
         old = before.get(fid)
         after[fid] = {
             "finding_id": fid,

@@ -25,6 +25,11 @@ def change_id(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def finding_id(force: str, cycle: str, area: str, kind: str, text: str) -> str:
+    """A finding's id: a hash of force, cycle, area, kind and text (built, and moved by a replay, alike)."""
+    return hashlib.sha256("\x1f".join((force, cycle, area, kind, text)).encode()).hexdigest()[:20]
+
+
 def _state(row: dict[str, Any]) -> str | None:
     state: str | None = row["grade"] if row["grade_status"] == GRADED else row["grade_status"]
     return state

@@ -10,12 +10,11 @@ one already sent is not sent again).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from peelpipe.config import Catalogue, normalise_label
 from peelpipe.models import ParsedPage
-from peelpipe.transform.changes import change_id, summarise
+from peelpipe.transform.changes import change_id, finding_id, summarise
 
 Rows = list[dict[str, Any]]
 Moves = dict[tuple[str, str, str], str]  # (force_id, cycle_id, derived area_id) -> area_id
@@ -41,11 +40,6 @@ def area_moves(previous_observations: Rows, parsed: dict[str, ParsedPage]) -> Mo
         if target is not None and target != row["area_id"]:
             moves[(row["force_id"], row["cycle_id"], row["area_id"])] = target
     return moves
-
-
-def _finding_id(force: str, cycle: str, area: str, kind: str, text: str) -> str:
-    """A finding's id, as transform.build gives it: a hash of force, cycle, area, kind and text."""
-    return hashlib.sha256("\x1f".join((force, cycle, area, kind, text)).encode()).hexdigest()[:20]
 
 
 def _moved_change(row: dict[str, Any], area: str, catalogue: Catalogue) -> dict[str, Any]:
@@ -96,7 +90,7 @@ def move_areas(tables: dict[str, Rows], moves: Moves, catalogue: Catalogue) -> d
     for row in tables.get("findings", []):
         area = target(row)
         if area is not None:
-            fid = _finding_id(row["force_id"], row["cycle_id"], area, row["kind"], row["text"])
+            fid = finding_id(row["force_id"], row["cycle_id"], area, row["kind"], row["text"])
             row = dict(row, area_id=area, finding_id=fid)
         out["findings"].append(row)
     out["parse_issues"] = [
