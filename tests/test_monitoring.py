@@ -135,6 +135,14 @@ def test_a_page_with_no_spells_is_unreadable(catalogue) -> None:
     assert not page.readable and [i.reason for i in page.issues] == ["not_monitoring_page"]
 
 
+def test_a_body_that_is_not_html_is_not_parsed(catalogue) -> None:
+    html = (ENGAGE / "headings.html").read_text()
+    for body, content_type in ((b"%PDF-1.7 synthetic", None), (html, "application/pdf")):
+        page = parse(body, IN, catalogue, content_type)
+        assert not page.readable and not page.spells and [i.reason for i in page.issues] == ["not_html"]
+    assert parse(html, IN, catalogue, "text/html; charset=utf-8").spells  # the same page served as HTML is read
+
+
 # --- changes -------------------------------------------------------------------------------------------
 
 NOW = datetime(2026, 12, 1, 6, tzinfo=UTC)

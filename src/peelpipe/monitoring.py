@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from peelpipe.config import CANONICAL_BASE, Catalogue
 from peelpipe.fetch import Fetcher, RequestBudget, fetcher_for
-from peelpipe.models import FETCHED, NOT_MODIFIED, MonitoringPage, ParseIssue
-from peelpipe.parse import guard
+from peelpipe.models import FETCHED, NOT_MODIFIED
 from peelpipe.parse import monitoring as monitoring_parser
 from peelpipe.transform.monitoring import MonitoringOutcome
 from peelpipe.warehouse import Warehouse
@@ -34,17 +33,9 @@ def fetch_monitoring(
             outcome = MonitoringOutcome(url=url, fetch=result)
             if result.outcome in (FETCHED, NOT_MODIFIED) and result.sha256:
                 body = archive.get(result.sha256)
-                why = guard.not_html(body, result.content_type)
-                outcome.parsed = monitoring_parser.parse(body, url, catalogue) if why is None else _not_html(url, why)
+                outcome.parsed = monitoring_parser.parse(body, url, catalogue, result.content_type)
             outcomes.append(outcome)
     return outcomes, fetching.stats.counts()
-
-
-def _not_html(url: str, why: str) -> MonitoringPage:
-    page = MonitoringPage(source_url=url, parser_version=monitoring_parser.PARSER_VERSION)
-    page.readable = False
-    page.issues.append(ParseIssue("not_html", f"not parsed: {why}"))
-    return page
 
 
 def monitoring_step(catalogue: Catalogue, budget: RequestBudget) -> tuple[list[MonitoringOutcome], dict[str, int]]:

@@ -165,9 +165,15 @@ def _tables(tree: LexborHTMLParser) -> list[list[Block]]:
     return found
 
 
-def parse(body: bytes | str, source_url: str, catalogue: Catalogue) -> MonitoringPage:
-    """Spells and parse issues of one monitoring page. Never raises on bad input."""
+def parse(body: bytes | str, source_url: str, catalogue: Catalogue, content_type: str | None = None) -> MonitoringPage:
+    """Spells and parse issues of one monitoring page. Never raises on bad input. A body that is not
+    HTML (by `content_type` or its first bytes) is `not_html`, as for every other page."""
     page = MonitoringPage(source_url=source_url, parser_version=PARSER_VERSION)
+    not_html = guard.not_html(body, content_type)
+    if not_html is not None:
+        page.readable = False
+        page.issues.append(ParseIssue("not_html", f"not parsed: {not_html}"))
+        return page
     html = decode(body)
     why = guard.too_complex(html)
     if why is not None or not html.strip() or is_truncated(html):
